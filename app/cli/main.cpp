@@ -1,0 +1,25 @@
+// lora-cli: the headless face of LoRA Studio — the same core and run database as the GUI.
+#include "commands.h"
+
+#include "lora/error.h"
+
+#include <iostream>
+
+int main(int argc, char** argv)
+{
+    CLI::App app{"LoRA Studio command line: inspect models, tokenize, run forward passes"};
+    app.require_subcommand(1);
+    lora::cli::Action selected;
+    lora::cli::addDevicesCommand(app, selected);
+    lora::cli::addInspectCommand(app, selected);
+    lora::cli::addTokenizeCommand(app, selected);
+    lora::cli::addLogitsCommand(app, selected);
+    lora::cli::addPlanCommand(app, selected);
+    CLI11_PARSE(app, argc, argv);
+    try {
+        return selected ? selected() : 0;
+    } catch (const std::exception& e) {
+        std::cerr << "lora-cli: error: " << e.what() << "\n";
+        return 1;
+    }
+}
