@@ -1,0 +1,27 @@
+#include "model/norms.h"
+
+namespace lora::model {
+
+LayerNormImpl::LayerNormImpl(int64_t dim, double eps, const torch::TensorOptions& options)
+    : torch::nn::Module("LayerNorm"), dim_(dim), eps_(eps)
+{
+    weight = register_parameter("weight", torch::empty({dim}, options));
+    bias = register_parameter("bias", torch::empty({dim}, options));
+}
+
+torch::Tensor LayerNormImpl::forward(const torch::Tensor& x) { return torch::layer_norm(x, {dim_}, weight, bias, eps_); }
+
+RMSNormImpl::RMSNormImpl(int64_t dim, double eps, const torch::TensorOptions& options)
+    : torch::nn::Module("RMSNorm"), eps_(eps)
+{
+    weight = register_parameter("weight", torch::empty({dim}, options));
+}
+
+torch::Tensor RMSNormImpl::forward(const torch::Tensor& x)
+{
+    const auto h = x.to(torch::kFloat32);
+    const auto variance = h.pow(2).mean(-1, /*keepdim=*/true);
+    return weight * (h * torch::rsqrt(variance + eps_)).to(x.scalar_type());
+}
+
+}  // namespace lora::model
