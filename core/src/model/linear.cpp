@@ -1,5 +1,7 @@
 #include "model/linear.h"
 
+#include "adapter/lora_branch.h"
+
 namespace lora::model {
 
 LinearImpl::LinearImpl(int64_t inFeatures, int64_t outFeatures, bool withBias, bool fanInFanOut,
@@ -21,6 +23,11 @@ LinearImpl::LinearImpl(const torch::Tensor& sharedWeight, bool fanInFanOut)
 }
 
 torch::Tensor LinearImpl::forward(const torch::Tensor& x)
+{
+    return lora_ ? lora_->forward(x, *this) : forwardBase(x);
+}
+
+torch::Tensor LinearImpl::forwardBase(const torch::Tensor& x)
 {
     if (!fanInFanOut_)
         return torch::linear(x, weight, bias);

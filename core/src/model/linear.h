@@ -3,7 +3,12 @@
 // low-rank branch to forward() here. Parameters are registered as "weight" and "bias", matching HF names.
 #include <torch/torch.h>
 
+#include <memory>
 #include <optional>
+
+namespace lora::adapter {
+class LoraBranchImpl;
+}
 
 namespace lora::model {
 
@@ -15,7 +20,16 @@ public:
     // A projection sharing an existing weight (an LM head tied to the input embedding).
     LinearImpl(const torch::Tensor& sharedWeight, bool fanInFanOut);
 
+    // The projection plus the attached LoRA branch, if any.
     torch::Tensor forward(const torch::Tensor& x);
+    // The frozen projection alone.
+    torch::Tensor forwardBase(const torch::Tensor& x);
+
+    // LoRA attaches here; the branch's tensors are owned by its adapter, never registered with this module,
+    // so the base model's parameters stay exactly the checkpoint's and adapters swap without touching them.
+    void attachLora(std::shared_ptr<adapter::LoraBranchImpl> branch) { lora_ = std::move(branch); }
+    void detachLora() { lora_.reset(); }
+    const std::shared_ptr<adapter::LoraBranchImpl>& lora() const { return lora_; }
 
     int64_t inFeatures() const { return in_; }
     int64_t outFeatures() const { return out_; }
@@ -26,6 +40,7 @@ public:
     torch::Tensor bias;  // undefined when the layer has none
 
 private:
+    std::shared_ptr<adapter::LoraBranchImpl> lora_;
     int64_t in_ = 0;
     int64_t out_ = 0;
     bool fanInFanOut_ = false;

@@ -1,0 +1,178 @@
+#include "adapter/lora_adapter.h"
+
+#include "lora/error.h"
+#include "model/language_model.h"
+#include "model/linear.h"
+
+#include <cmath>
+
+namespace lora::adapter {
+
+model::LinearImpl& findLinear(model::LanguageModel& network, const std::string& name)
+{
+    for (const auto& item : network.named_modules("", /*include_self=*/false)) {
+        if (item.key() != name)
+            continue;
+        if (auto* linear = dynamic_cast<model::LinearImpl*>(item.value().get()))
+            return *linear;
+        throw Error("module '" + name + "' is not a Linear or Conv1D projection");
+    }
+    throw Error("the model has no module named '" + name + "'");
+}
+
+void setBaseTrainable(model::LanguageModel& network, bool trainable)
+{
+    for (auto& p : network.parameters())
+        p.set_requires_grad(trainable);
+}
+
+namespace {
+
+LoraBranch makeBranch(const LoraTarget& t, const LoraConfig& config, const model::LinearImpl& base)
+{
+    const auto options = torch::TensorOptions().dtype(base.weight.scalar_type()).device(base.weight.device());
+    return LoraBranch(t.inFeatures, t.outFeatures, t.rank, t.scaling, config.dropout, config.useDora, options);
+}
+
+void checkShape(const model::LinearImpl& base, const LoraTarget& t)
+{
+    if (base.inFeatures() != t.inFeatures || base.outFeatures() != t.outFeatures)
+        throw Error("LoRA target '" + t.name + "' expects a " + std::to_string(t.outFeatures) + "x" +
+                    std::to_string(t.inFeatures) + " projection but the model's is " +
+                    std::to_string(base.outFeatures()) + "x" + std::to_string(base.inFeatures()));
+}
+
+std::string shapeText(const torch::Tensor& t)
+{
+    std::string s = "[";
+    for (int64_t i = 0; i < t.dim(); ++i)
+        s += (i ? ", " : "") + std::to_string(t.size(i));
+    return s + "]";
+}
+
+}  // namespace
+
+std::shared_ptr<LoraAdapter> LoraAdapter::create(model::LanguageModel& network, const LoraConfig& config,
+                                                 const std::vector<LoraTarget>& targets, uint64_t seed)
+{
+    auto adapter = std::make_shared<LoraAdapter>();
+    adapter->config_ = config;
+    adapter->targets_ = targets;
+    torch::NoGradGuard noGrad;
+    // CPU generator: the same seed gives the same initial adapter on any device.
+    auto generator = at::detail::createCPUGenerator(seed);
+    for (const auto& t : targets) {
+        auto& base = findLinear(network, t.name);
+        checkShape(base, t);
+        auto branch = makeBranch(t, config, base);
+        const auto cpu = torch::TensorOptions().dtype(torch::kFloat32);
+        torch::Tensor a;
+        switch (config.init) {
+        case LoraInit::Default: {
+            const double bound = 1.0 / std::sqrt(static_cast<double>(t.inFeatures));
+            a = torch::empty({t.rank, t.inFeatures}, cpu).uniform_(-bound, bound, generator);
+            break;
+        }
+        case LoraInit::Gaussian:
+            a = torch::empty({t.rank, t.inFeatures}, cpu).normal_(0.0, 1.0 / t.rank, generator);
+            break;
+        case LoraInit::Zero:
+            a = torch::zeros({t.rank, t.inFeatures}, cpu);
+            break;
+        case LoraInit::Pissa:
+            throw Error("PiSSA initialisation is not available yet; use the default or gaussian init");
+        }
+        branch->A.copy_(a);
+        branch->B.zero_();
+        if (branch->dora())
+            branch->magnitude.copy_(branch->weightNorm(base));
+        adapter->branches_.emplace(t.name, branch);
+    }
+    return adapter;
+}
+
+std::shared_ptr<LoraAdapter> LoraAdapter::fromTensors(model::LanguageModel& network, const LoraConfig& config,
+                                                      const std::vector<LoraTarget>& targets,
+                                                      const std::map<std::string, torch::Tensor>& tensors,
+                                                      const std::string& source)
+{
+    auto adapter = std::make_shared<LoraAdapter>();
+    adapter->config_ = config;
+    adapter->targets_ = targets;
+    torch::NoGradGuard noGrad;
+    for (const auto& t : targets) {
+        auto& base = findLinear(network, t.name);
+        checkShape(base, t);
+        auto branch = makeBranch(t, config, base);
+        for (auto& item : branch->named_parameters()) {
+            auto& param = item.value();
+            const std::string key = t.name + "." + item.key();
+            const auto it = tensors.find(key);
+            if (it == tensors.end())
+                throw Error(source + ": missing tensor '" + key + "' (is this adapter for this base model?)");
+            if (it->second.sizes() != param.sizes())
+                throw Error(source + ": tensor '" + key + "' has shape " + shapeText(it->second) + " but the base model and rank " +
+                            std::to_string(t.rank) + " need " + shapeText(param) +
+                            " — the adapter was trained on a different base model or with another rank");
+            param.copy_(it->second);
+        }
+        adapter->branches_.emplace(t.name, branch);
+    }
+    return adapter;
+}
+
+std::vector<std::pair<std::string, torch::Tensor>> LoraAdapter::namedTensors() const
+{
+    std::vector<std::pair<std::string, torch::Tensor>> out;
+    for (const auto& t : targets_)
+        for (const auto& p : branches_.at(t.name)->named_parameters())
+            out.emplace_back(t.name + "." + p.key(), p.value());
+    return out;
+}
+
+std::vector<torch::Tensor> LoraAdapter::parameters() const
+{
+    std::vector<torch::Tensor> out;
+    for (const auto& t : targets_)
+        for (auto& p : branches_.at(t.name)->parameters())
+            out.push_back(p);
+    return out;
+}
+
+int64_t LoraAdapter::parameterCount() const
+{
+    int64_t n = 0;
+    for (const auto& p : parameters())
+        n += p.numel();
+    return n;
+}
+
+const LoraBranch& LoraAdapter::branch(const std::string& moduleName) const
+{
+    const auto it = branches_.find(moduleName);
+    if (it == branches_.end())
+        throw Error("the adapter has no LoRA branch on '" + moduleName + "'");
+    return it->second;
+}
+
+void LoraAdapter::attach(model::LanguageModel& network) const
+{
+    detach(network);
+    for (const auto& t : targets_)
+        findLinear(network, t.name).attachLora(branches_.at(t.name).ptr());
+}
+
+void LoraAdapter::detach(model::LanguageModel& network)
+{
+    for (const auto& item : network.named_modules("", false))
+        if (auto* linear = dynamic_cast<model::LinearImpl*>(item.value().get()))
+            linear->detachLora();
+}
+
+void LoraAdapter::setTraining(bool training)
+{
+    for (auto& [name, branch] : branches_)
+        branch->train(training);
+}
+
+}  // namespace lora::adapter

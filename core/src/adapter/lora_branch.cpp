@@ -1,0 +1,58 @@
+#include "adapter/lora_branch.h"
+
+#include "model/linear.h"
+
+namespace lora::adapter {
+
+torch::Tensor linearLayoutWeight(const model::LinearImpl& base)
+{
+    return base.fanInFanOut() ? base.weight.t() : base.weight;
+}
+
+LoraBranchImpl::LoraBranchImpl(int64_t inFeatures, int64_t outFeatures, int rank, double scaling, double dropout,
+                               bool dora, const torch::TensorOptions& options)
+    : torch::nn::Module("LoraBranch"), rank_(rank), scaling_(scaling)
+{
+    A = register_parameter("lora_A.weight", torch::zeros({rank, inFeatures}, options));
+    B = register_parameter("lora_B.weight", torch::zeros({outFeatures, rank}, options));
+    if (dora)
+        magnitude = register_parameter("lora_magnitude_vector", torch::ones({outFeatures}, options));
+    if (dropout > 0.0)
+        dropout_ = register_module("lora_dropout", torch::nn::Dropout(dropout));
+}
+
+torch::Tensor LoraBranchImpl::deltaWeight(const model::LinearImpl& base) const
+{
+    const auto delta = torch::mm(B, A) * scaling_;  // [out, in]
+    return base.fanInFanOut() ? delta.t() : delta;
+}
+
+torch::Tensor LoraBranchImpl::weightNorm(const model::LinearImpl& base) const
+{
+    const auto w = linearLayoutWeight(base) + torch::mm(B, A) * scaling_;
+    return torch::linalg_vector_norm(w, 2, /*dim=*/1, /*keepdim=*/false, std::nullopt);
+}
+
+torch::Tensor LoraBranchImpl::forward(const torch::Tensor& x, model::LinearImpl& base)
+{
+    auto result = base.forwardBase(x);
+    const auto dropped = (dropout_ && is_training()) ? dropout_->forward(x) : x;
+    // Right to left: x·Aᵀ is [.., r], so B·A is never formed.
+    const auto lora = torch::matmul(torch::matmul(dropped, A.t()), B.t());
+    if (!magnitude.defined())
+        return result + lora * scaling_;
+
+    // DoRA (peft/tuners/lora/dora.py): the norm is detached so its gradient does not flow (paper §4.3).
+    const auto norm = weightNorm(base).detach();
+    const auto scale = (magnitude / norm).view({-1});
+    // PEFT reuses the base output when there is no dropout; with dropout it recomputes x·Wᵀ on the dropped input.
+    torch::Tensor baseNoBias;
+    if (dropped.is_same(x)) {
+        baseNoBias = base.hasBias() ? result - base.bias : result;
+    } else {
+        baseNoBias = torch::matmul(dropped, linearLayoutWeight(base).t());
+    }
+    return result + (scale - 1) * baseNoBias + scale * lora * scaling_;
+}
+
+}  // namespace lora::adapter
