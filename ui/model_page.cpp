@@ -47,6 +47,7 @@ ModelPage::ModelPage(QWidget* parent)
     tree_->setHeaderLabels({tr("Module (Hugging Face name)"), tr("Type"), tr("Weight shape"), tr("Parameters")});
     tree_->setUniformRowHeights(true);
     tree_->setAlternatingRowColors(true);
+    tree_->header()->setStretchLastSection(false);
     tree_->header()->setSectionResizeMode(0, QHeaderView::Stretch);
     tree_->setToolTip(tr("Every module of the network with the name Hugging Face gives it; these are the names "
                          "LoRA's target_modules match against."));
@@ -116,6 +117,6 @@ void ModelPage::showModel()
         items[m.name] = item;
     }
     tree_->expandToDepth(1);
-    tree_->resizeColumnToContents(1);
-    tree_->resizeColumnToContents(2);
+    for (int column = 1; column < tree_->columnCount(); ++column)
+        tree_->resizeColumnToContents(column);
 }
