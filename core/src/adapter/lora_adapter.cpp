@@ -104,9 +104,8 @@ std::shared_ptr<LoraAdapter> LoraAdapter::fromTensors(model::LanguageModel& netw
         auto& base = findLinear(network, t.name);
         checkShape(base, t);
         auto branch = makeBranch(t, config, base);
-        for (auto& item : branch->named_parameters()) {
-            auto& param = item.value();
-            const std::string key = t.name + "." + item.key();
+        for (auto& [peftName, param] : branch->peftTensors()) {
+            const std::string key = t.name + "." + peftName;
             const auto it = tensors.find(key);
             if (it == tensors.end())
                 throw Error(source + ": missing tensor '" + key + "' (is this adapter for this base model?)");
@@ -125,8 +124,8 @@ std::vector<std::pair<std::string, torch::Tensor>> LoraAdapter::namedTensors() c
 {
     std::vector<std::pair<std::string, torch::Tensor>> out;
     for (const auto& t : targets_)
-        for (const auto& p : branches_.at(t.name)->named_parameters())
-            out.emplace_back(t.name + "." + p.key(), p.value());
+        for (const auto& [peftName, tensor] : branches_.at(t.name)->peftTensors())
+            out.emplace_back(t.name + "." + peftName, tensor);
     return out;
 }
 

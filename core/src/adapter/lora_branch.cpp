@@ -13,12 +13,20 @@ LoraBranchImpl::LoraBranchImpl(int64_t inFeatures, int64_t outFeatures, int rank
                                bool dora, const torch::TensorOptions& options)
     : torch::nn::Module("LoraBranch"), rank_(rank), scaling_(scaling)
 {
-    A = register_parameter("lora_A.weight", torch::zeros({rank, inFeatures}, options));
-    B = register_parameter("lora_B.weight", torch::zeros({outFeatures, rank}, options));
+    A = register_parameter("lora_A", torch::zeros({rank, inFeatures}, options));
+    B = register_parameter("lora_B", torch::zeros({outFeatures, rank}, options));
     if (dora)
         magnitude = register_parameter("lora_magnitude_vector", torch::ones({outFeatures}, options));
     if (dropout > 0.0)
         dropout_ = register_module("lora_dropout", torch::nn::Dropout(dropout));
+}
+
+std::vector<std::pair<std::string, torch::Tensor>> LoraBranchImpl::peftTensors() const
+{
+    std::vector<std::pair<std::string, torch::Tensor>> out{{"lora_A.weight", A}, {"lora_B.weight", B}};
+    if (magnitude.defined())
+        out.emplace_back("lora_magnitude_vector", magnitude);
+    return out;
 }
 
 torch::Tensor LoraBranchImpl::deltaWeight(const model::LinearImpl& base) const

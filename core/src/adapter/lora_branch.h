@@ -7,6 +7,10 @@
 // changes how the update is merged into the weight).
 #include <torch/torch.h>
 
+#include <string>
+#include <utility>
+#include <vector>
+
 namespace lora::model {
 class LinearImpl;
 }
@@ -26,13 +30,17 @@ public:
     // DoRA: ‖W + s·BA‖ per output row, W in [out, in] layout.
     torch::Tensor weightNorm(const model::LinearImpl& base) const;
 
+    // The branch's tensors under PEFT's names: "lora_A.weight", "lora_B.weight" (and "lora_magnitude_vector").
+    // LibTorch forbids dots in registered names, so these are not the registered ones.
+    std::vector<std::pair<std::string, torch::Tensor>> peftTensors() const;
+
     int rank() const { return rank_; }
     double scaling() const { return scaling_; }
     void setScaling(double s) { scaling_ = s; }
     bool dora() const { return magnitude.defined(); }
 
-    torch::Tensor A;          // "lora_A.weight" [r, in]
-    torch::Tensor B;          // "lora_B.weight" [out, r]
+    torch::Tensor A;          // PEFT "lora_A.weight" [r, in]
+    torch::Tensor B;          // PEFT "lora_B.weight" [out, r]
     torch::Tensor magnitude;  // "lora_magnitude_vector" [out], DoRA only
 
 private:
