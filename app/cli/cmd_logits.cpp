@@ -1,5 +1,6 @@
 #include "commands.h"
 
+#include "lora/adapter.h"
 #include "lora/error.h"
 #include "lora/model.h"
 #include "lora/safetensors.h"
@@ -18,6 +19,7 @@ struct LogitsOptions {
     std::string text;
     std::string out;
     std::string device = "cpu";
+    std::string adapter;
 };
 
 std::vector<int64_t> parseIds(const std::string& text)
@@ -53,6 +55,11 @@ int logits(const LogitsOptions& o)
     LoadOptions load;
     load.device = o.device;
     const auto model = Model::load(o.model, load);
+    if (!o.adapter.empty()) {
+        const auto adapter = Adapter::load(*model, o.adapter);
+        model->setAdapter(adapter);
+        std::cout << "adapter " << o.adapter << ": " << adapter->targets().size() << " LoRA modules\n";
+    }
     const FloatArray result = model->logits(ids);
 
     std::cout << "logits shape [";
@@ -85,6 +92,7 @@ void addLogitsCommand(CLI::App& app, Action& selected)
     ids->excludes(text);
     cmd->add_option("--out", o->out, "Write the logits to this .safetensors file (tensor name 'logits', F32)");
     cmd->add_option("--device", o->device, "cpu, cuda or cuda:N");
+    cmd->add_option("--adapter", o->adapter, "PEFT adapter folder to apply (adapter_config.json + adapter_model.safetensors)");
     cmd->callback([&selected, o] { selected = [o] { return logits(*o); }; });
 }
 

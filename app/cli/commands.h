@@ -14,5 +14,8 @@ void addInspectCommand(CLI::App& app, Action& selected);
 void addTokenizeCommand(CLI::App& app, Action& selected);
 void addLogitsCommand(CLI::App& app, Action& selected);
 void addPlanCommand(CLI::App& app, Action& selected);
+void addGenerateCommand(CLI::App& app, Action& selected);
+void addMergeCommand(CLI::App& app, Action& selected);
+void addTrainCommand(CLI::App& app, Action& selected);
 
 }  // namespace lora::cli

@@ -15,6 +15,9 @@ int main(int argc, char** argv)
     lora::cli::addTokenizeCommand(app, selected);
     lora::cli::addLogitsCommand(app, selected);
     lora::cli::addPlanCommand(app, selected);
+    lora::cli::addGenerateCommand(app, selected);
+    lora::cli::addMergeCommand(app, selected);
+    lora::cli::addTrainCommand(app, selected);
     CLI11_PARSE(app, argc, argv);
     try {
         return selected ? selected() : 0;

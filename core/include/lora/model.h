@@ -9,6 +9,8 @@
 
 namespace lora {
 
+class Adapter;
+
 // One module of the model, named exactly as Hugging Face names it ("transformer.h.0.attn.c_attn").
 struct ModuleInfo {
     std::string name;
@@ -62,6 +64,12 @@ public:
     // One forward pass on one sequence: causal LM -> [1, T, vocab]; sequence classification -> [1, numLabels].
     // Throws lora::Error for an empty sequence, ids outside the vocabulary, or more tokens than the model embeds.
     FloatArray logits(const std::vector<int64_t>& inputIds) const;
+
+    // The adapter forward passes run with (logits() included); nullptr detaches. The adapter must have been
+    // made for this model (Adapter::create/load with it), else lora::Error. The base weights are never touched:
+    // detaching gives back exactly the base model. Not thread-safe against a running forward pass.
+    void setAdapter(std::shared_ptr<Adapter> adapter);
+    const std::shared_ptr<Adapter>& adapter() const;
 
     // core's internals (torch) reach the loaded network through this; the public API never does.
     struct Impl;

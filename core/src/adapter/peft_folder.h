@@ -11,6 +11,23 @@ namespace lora::adapter {
 inline constexpr const char* kPeftKeyPrefix = "base_model.model.";
 
 // Writes both files atomically into `dir` (created if needed). The config records the base model's folder.
-void savePeftFolder(const LoraAdapter& adapter, const std::filesystem::path& dir);
+// modules_to_save copies are saved under the module's names ("base_model.model.classifier.weight"), as PEFT does.
+// A PiSSA adapter (modifiesBase()) is written converted to plain LoRA for the ORIGINAL base, as PEFT's
+// save_pretrained(path_initial_model_for_weight_conversion=...) does: A' = [A; A0], B' = [B, −B0], r and
+// alpha doubled (alpha ×√2 with rsLoRA) so the scaling stays, init_lora_weights true. Anyone can then apply
+// it to the published base model; the residual base never needs to be shared. convertPissa = false writes the
+// raw A/B with init_lora_weights "pissa" (a training checkpoint for the same residual base in memory).
+void savePeftFolder(const LoraAdapter& adapter, const std::filesystem::path& dir, bool convertPissa = true);
+
+// Reads a PEFT adapter folder for `network` (described by `description`): adapter_config.json, then targets
+// selected on this model exactly as PEFT selects them, then adapter_model.safetensors. Plain LoRA, rsLoRA,
+// DoRA, rank_pattern/alpha_pattern and modules_to_save. Throws lora::Error naming the file and the problem:
+// a missing file; a pickle adapter_model.bin (refused: unpickling can run code); a config whose targets this
+// model lacks; a missing tensor or one whose shape differs from what this base and rank need (both shapes);
+// tensors the configuration does not explain (listed: the adapter belongs to another base or configuration);
+// a PiSSA config (its weights are only valid on the residual base PEFT made from the original).
+// The adapter is returned detached and in eval mode.
+std::shared_ptr<LoraAdapter> loadPeftFolder(model::LanguageModel& network, const ModelDescription& description,
+                                            const std::filesystem::path& dir);
 
 }  // namespace lora::adapter

@@ -14,6 +14,7 @@ struct Model::Impl {
     torch::ScalarType dtype = torch::kFloat32;
     std::shared_ptr<model::LanguageModel> network;
     ModelDescription description;
+    std::shared_ptr<Adapter> adapter;  // attached to network, or null
 };
 
 // "float32"/"fp32", "bfloat16"/"bf16", "float16"/"fp16"/"half"; throws lora::Error listing these otherwise.

@@ -6,14 +6,20 @@
 
 namespace lora::model {
 
+class KvCache;
+
 // Per-forward inputs of every decoder attention layer. Queries start at positionOffset; keys span
-// [0, positionOffset + T). A KV cache for generation will add the past keys/values here; today the
-// offset is 0 and keys are this call's tokens.
+// [0, positionOffset + T). Without a cache (training, scoring) the offset is 0 and the keys are this call's
+// tokens; with one (generation) each layer appends its keys/values to the cache and attends to all of them.
 struct AttentionContext {
     int64_t positionOffset = 0;
     torch::Tensor fullMask;     // bool [B|1, 1, T, S], true = may attend; undefined = plain causal
     torch::Tensor slidingMask;  // the same with the sliding window applied (layers that use one)
     torch::Tensor cos, sin;     // RoPE tables [T, headDim] (llama family)
+    KvCache* cache = nullptr;   // generation only; null keeps the training path exactly as it was
+    // With a cache: the first key any query of this call can see through the sliding window. Sliding layers
+    // skip the cached keys before it, so a long generation does not attend over keys the mask hides anyway.
+    int64_t slidingKeyStart = 0;
 };
 
 // The decoder mask: causal, optionally limited to the last `window` keys (a query sees keys k with

@@ -1,11 +1,13 @@
 #include "model/gpt2.h"
 
+#include "model/kv_cache.h"
+
 #include <cmath>
 
 namespace lora::model {
 
 GPT2AttentionImpl::GPT2AttentionImpl(const ModelConfig& c, int64_t layerIndex, const torch::TensorOptions& options)
-    : torch::nn::Module("GPT2Attention"), heads_(c.numHeads), headDim_(c.headDim)
+    : torch::nn::Module("GPT2Attention"), heads_(c.numHeads), headDim_(c.headDim), layerIndex_(layerIndex)
 {
     c_attn = register_module("c_attn", Linear(c.hiddenSize, 3 * c.hiddenSize, true, true, options));
     c_proj = register_module("c_proj", Linear(c.hiddenSize, c.hiddenSize, true, true, options));
@@ -19,7 +21,11 @@ torch::Tensor GPT2AttentionImpl::forward(const torch::Tensor& x, const Attention
     const int64_t b = x.size(0), t = x.size(1);
     const auto qkv = c_attn->forward(x).split(heads_ * headDim_, -1);
     auto heads = [&](const torch::Tensor& y) { return y.view({b, t, heads_, headDim_}).transpose(1, 2); };
-    const auto out = decoderAttention(heads(qkv[0]), heads(qkv[1]), heads(qkv[2]), context.fullMask, scale_);
+    auto k = heads(qkv[1]);
+    auto v = heads(qkv[2]);
+    if (context.cache)
+        std::tie(k, v) = context.cache->store(static_cast<size_t>(layerIndex_), context.positionOffset, k, v);
+    const auto out = decoderAttention(heads(qkv[0]), k, v, context.fullMask, scale_);
     return c_proj->forward(out.transpose(1, 2).reshape({b, t, heads_ * headDim_}));
 }
 
@@ -61,11 +67,25 @@ GPT2ModelImpl::GPT2ModelImpl(const ModelConfig& c, const torch::TensorOptions& o
 torch::Tensor GPT2ModelImpl::forward(const torch::Tensor& inputIds, const torch::Tensor& attentionMask,
                                      int64_t positionOffset)
 {
+    return run(inputIds, attentionMask, positionOffset, nullptr);
+}
+
+torch::Tensor GPT2ModelImpl::forward(const torch::Tensor& inputIds, KvCache& cache)
+{
+    auto out = run(inputIds, {}, cache.length(), &cache);
+    cache.advance(inputIds.size(1));
+    return out;
+}
+
+torch::Tensor GPT2ModelImpl::run(const torch::Tensor& inputIds, const torch::Tensor& attentionMask,
+                                 int64_t positionOffset, KvCache* cache)
+{
     const int64_t t = inputIds.size(1);
     const auto positions = torch::arange(positionOffset, positionOffset + t,
                                          torch::TensorOptions().dtype(torch::kInt64).device(inputIds.device()));
     AttentionContext context;
     context.positionOffset = positionOffset;
+    context.cache = cache;
     context.fullMask = decoderMask(t, positionOffset, std::nullopt, attentionMask, inputIds.device());
     auto x = wte->forward(inputIds) + wpe->forward(positions).unsqueeze(0);
     for (const auto& block : *h)
@@ -86,6 +106,13 @@ torch::Tensor GPT2LMHeadModel::forward(const torch::Tensor& inputIds, const torc
 {
     checkInputs(inputIds, attentionMask);
     return lm_head->forward(transformer->forward(inputIds, attentionMask));
+}
+
+torch::Tensor GPT2LMHeadModel::forwardCached(const torch::Tensor& inputIds, KvCache& cache, bool lastOnly)
+{
+    checkCachedInputs(inputIds, cache.length());
+    const auto hidden = transformer->forward(inputIds, cache);
+    return lm_head->forward(lastOnly ? hidden.narrow(1, hidden.size(1) - 1, 1) : hidden);
 }
 
 bool GPT2LMHeadModel::isKnownBuffer(const std::string& tensor) const

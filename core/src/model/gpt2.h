@@ -17,7 +17,7 @@ public:
     Linear c_attn{nullptr}, c_proj{nullptr};
 
 private:
-    int64_t heads_, headDim_;
+    int64_t heads_, headDim_, layerIndex_;
     double scale_;
 };
 TORCH_MODULE(GPT2Attention);
@@ -48,9 +48,16 @@ public:
     GPT2ModelImpl(const ModelConfig& c, const torch::TensorOptions& options);
     // Final hidden states [B, T, hidden] for tokens at positions positionOffset...
     torch::Tensor forward(const torch::Tensor& inputIds, const torch::Tensor& attentionMask, int64_t positionOffset = 0);
+    // The same continuing the sequence in `cache` (positions from cache.length()), which it extends.
+    // No attention mask: generation runs one unpadded sequence.
+    torch::Tensor forward(const torch::Tensor& inputIds, KvCache& cache);
     Embedding wte{nullptr}, wpe{nullptr};
     torch::nn::ModuleList h;
     LayerNorm ln_f{nullptr};
+
+private:
+    torch::Tensor run(const torch::Tensor& inputIds, const torch::Tensor& attentionMask, int64_t positionOffset,
+                      KvCache* cache);
 };
 TORCH_MODULE(GPT2Model);
 
@@ -58,6 +65,7 @@ class GPT2LMHeadModel : public LanguageModel {
 public:
     GPT2LMHeadModel(const ModelConfig& c, const torch::TensorOptions& options);
     torch::Tensor forward(const torch::Tensor& inputIds, const torch::Tensor& attentionMask = {}) override;
+    torch::Tensor forwardCached(const torch::Tensor& inputIds, KvCache& cache, bool lastOnly) override;
     Task task() const override { return Task::CausalLM; }
     std::string basePrefix() const override { return "transformer."; }
     bool isKnownBuffer(const std::string& tensor) const override;

@@ -15,6 +15,26 @@ const char* taskName(Task task)
     return "unknown";
 }
 
+torch::Tensor LanguageModel::forwardCached(const torch::Tensor& /*inputIds*/, KvCache& /*cache*/, bool /*lastOnly*/)
+{
+    throw Error(architecture() + " cannot generate text: it is not a causal language model with a KV cache");
+}
+
+void LanguageModel::checkCachedInputs(const torch::Tensor& inputIds, int64_t cachedTokens) const
+{
+    if (inputIds.dim() != 2 || inputIds.numel() == 0)
+        throw Error("input ids must be a non-empty [batch, tokens] tensor, got " + std::to_string(inputIds.dim()) +
+                    " dimensions");
+    const int64_t total = cachedTokens + inputIds.size(1);
+    if (maxPositions() > 0 && total > maxPositions())
+        throw Error(std::to_string(total) + " tokens exceed the " + std::to_string(maxPositions()) +
+                    " positions this model can embed (" + config_.file.string() + ")");
+    // One reduction, so a generation step costs a single device sync for this check.
+    if (((inputIds < 0) | (inputIds >= config_.vocabSize)).any().item<bool>())
+        throw Error("a token id is outside the vocabulary of " + std::to_string(config_.vocabSize) + " tokens (" +
+                    config_.file.string() + ")");
+}
+
 void LanguageModel::checkInputs(const torch::Tensor& inputIds, const torch::Tensor& attentionMask) const
 {
     if (inputIds.dim() != 2 || inputIds.numel() == 0)

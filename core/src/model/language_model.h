@@ -9,6 +9,8 @@
 
 namespace lora::model {
 
+class KvCache;
+
 enum class Task { CausalLM, SequenceClassification };
 
 const char* taskName(Task);  // "causal-lm", "sequence-classification"
@@ -23,6 +25,12 @@ public:
     // inputIds int64 [B, T]; attentionMask [B, T] (1 = token, 0 = padding) or undefined for none.
     // Causal LM: logits [B, T, vocab]; sequence classification: [B, numLabels].
     virtual torch::Tensor forward(const torch::Tensor& inputIds, const torch::Tensor& attentionMask = {}) = 0;
+
+    // Generation (causal LMs): logits for inputIds [B, T] continuing the sequence held in `cache`, at positions
+    // cache.length()..., which the call appends to the cache. lastOnly: logits of the last position only
+    // ([B, 1, vocab]), which is all sampling needs and spares a [T, vocab] projection of a long prompt.
+    // Throws lora::Error for architectures without a cache and when the sequence would outgrow maxPositions().
+    virtual torch::Tensor forwardCached(const torch::Tensor& inputIds, KvCache& cache, bool lastOnly);
 
     const ModelConfig& config() const { return config_; }
     virtual Task task() const = 0;
@@ -46,6 +54,8 @@ public:
 protected:
     // Throws lora::Error when inputIds/attentionMask have the wrong rank or do not fit the model.
     void checkInputs(const torch::Tensor& inputIds, const torch::Tensor& attentionMask) const;
+    // The same for a forward continuing `cachedTokens` already in a KV cache.
+    void checkCachedInputs(const torch::Tensor& inputIds, int64_t cachedTokens) const;
 
 private:
     ModelConfig config_;

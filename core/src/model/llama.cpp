@@ -1,13 +1,16 @@
 #include "model/llama.h"
 
+#include "model/kv_cache.h"
+
+#include <algorithm>
 #include <cmath>
 
 namespace lora::model {
 
-LlamaAttentionImpl::LlamaAttentionImpl(const std::string& family, const ModelConfig& c, bool sliding,
-                                       const torch::TensorOptions& options)
+LlamaAttentionImpl::LlamaAttentionImpl(const std::string& family, const ModelConfig& c, int64_t layerIndex,
+                                       bool sliding, const torch::TensorOptions& options)
     : torch::nn::Module(family + "Attention"), heads_(c.numHeads), kvHeads_(c.numKeyValueHeads), headDim_(c.headDim),
-      sliding_(sliding)
+      layerIndex_(layerIndex), sliding_(sliding)
 {
     const int64_t q = heads_ * headDim_, kv = kvHeads_ * headDim_;
     q_proj = register_module("q_proj", Linear(c.hiddenSize, q, c.qkvBias, false, options));
@@ -21,10 +24,21 @@ torch::Tensor LlamaAttentionImpl::forward(const torch::Tensor& x, const Attentio
     const int64_t b = x.size(0), t = x.size(1);
     auto q = q_proj->forward(x).view({b, t, heads_, headDim_}).transpose(1, 2);
     auto k = k_proj->forward(x).view({b, t, kvHeads_, headDim_}).transpose(1, 2);
-    const auto v = v_proj->forward(x).view({b, t, kvHeads_, headDim_}).transpose(1, 2);
+    auto v = v_proj->forward(x).view({b, t, kvHeads_, headDim_}).transpose(1, 2);
     q = applyRotary(q, context.cos, context.sin);
     k = applyRotary(k, context.cos, context.sin);
-    const auto& mask = sliding_ ? context.slidingMask : context.fullMask;
+    auto mask = sliding_ ? context.slidingMask : context.fullMask;
+    if (context.cache) {
+        // Keys are cached after RoPE, as transformers does: a key's rotation depends only on its own position.
+        std::tie(k, v) = context.cache->store(static_cast<size_t>(layerIndex_), context.positionOffset, k, v);
+        const int64_t skip = sliding_ ? context.slidingKeyStart : 0;
+        if (skip > 0) {
+            const int64_t kept = k.size(2) - skip;
+            k = k.narrow(2, skip, kept);
+            v = v.narrow(2, skip, kept);
+            mask = mask.narrow(-1, skip, kept);
+        }
+    }
     const auto out = decoderAttention(q, k, v, mask, 1.0 / std::sqrt(static_cast<double>(headDim_)));
     return o_proj->forward(out.transpose(1, 2).reshape({b, t, heads_ * headDim_}));
 }
@@ -47,7 +61,7 @@ LlamaDecoderLayerImpl::LlamaDecoderLayerImpl(const std::string& family, const Mo
     : torch::nn::Module(family + "DecoderLayer")
 {
     const bool sliding = c.slidingLayers.at(static_cast<size_t>(layerIndex));
-    self_attn = register_module("self_attn", LlamaAttention(family, c, sliding, options));
+    self_attn = register_module("self_attn", LlamaAttention(family, c, layerIndex, sliding, options));
     mlp = register_module("mlp", LlamaMLP(family, c, options));
     input_layernorm = register_module("input_layernorm", RMSNorm(c.hiddenSize, c.normEps, options));
     post_attention_layernorm = register_module("post_attention_layernorm", RMSNorm(c.hiddenSize, c.normEps, options));
@@ -72,6 +86,19 @@ LlamaModelImpl::LlamaModelImpl(const std::string& family, const ModelConfig& c, 
 torch::Tensor LlamaModelImpl::forward(const torch::Tensor& inputIds, const torch::Tensor& attentionMask,
                                       int64_t positionOffset)
 {
+    return run(inputIds, attentionMask, positionOffset, nullptr);
+}
+
+torch::Tensor LlamaModelImpl::forward(const torch::Tensor& inputIds, KvCache& cache)
+{
+    auto out = run(inputIds, {}, cache.length(), &cache);
+    cache.advance(inputIds.size(1));
+    return out;
+}
+
+torch::Tensor LlamaModelImpl::run(const torch::Tensor& inputIds, const torch::Tensor& attentionMask,
+                                  int64_t positionOffset, KvCache* cache)
+{
     const int64_t t = inputIds.size(1);
     const auto device = inputIds.device();
     auto x = embed_tokens->forward(inputIds);
@@ -84,6 +111,10 @@ torch::Tensor LlamaModelImpl::forward(const torch::Tensor& inputIds, const torch
     context.fullMask = decoderMask(t, positionOffset, std::nullopt, attentionMask, device);
     if (window_)
         context.slidingMask = decoderMask(t, positionOffset, window_, attentionMask, device);
+    context.cache = cache;
+    // The first query (position positionOffset) sees keys after positionOffset - window; later queries see less.
+    if (cache && window_)
+        context.slidingKeyStart = std::max<int64_t>(0, positionOffset - *window_ + 1);
 
     for (const auto& layer : *layers)
         x = layer->as<LlamaDecoderLayerImpl>()->forward(x, context);
@@ -102,6 +133,13 @@ torch::Tensor LlamaForCausalLM::forward(const torch::Tensor& inputIds, const tor
 {
     checkInputs(inputIds, attentionMask);
     return lm_head->forward(model->forward(inputIds, attentionMask));
+}
+
+torch::Tensor LlamaForCausalLM::forwardCached(const torch::Tensor& inputIds, KvCache& cache, bool lastOnly)
+{
+    checkCachedInputs(inputIds, cache.length());
+    const auto hidden = model->forward(inputIds, cache);
+    return lm_head->forward(lastOnly ? hidden.narrow(1, hidden.size(1) - 1, 1) : hidden);
 }
 
 bool LlamaForCausalLM::isKnownBuffer(const std::string& tensor) const

@@ -15,12 +15,13 @@ namespace lora::model {
 
 class LlamaAttentionImpl : public torch::nn::Module {
 public:
-    LlamaAttentionImpl(const std::string& family, const ModelConfig& c, bool sliding, const torch::TensorOptions& options);
+    LlamaAttentionImpl(const std::string& family, const ModelConfig& c, int64_t layerIndex, bool sliding,
+                       const torch::TensorOptions& options);
     torch::Tensor forward(const torch::Tensor& x, const AttentionContext& context);
     Linear q_proj{nullptr}, k_proj{nullptr}, v_proj{nullptr}, o_proj{nullptr};
 
 private:
-    int64_t heads_, kvHeads_, headDim_;
+    int64_t heads_, kvHeads_, headDim_, layerIndex_;
     bool sliding_;
 };
 TORCH_MODULE(LlamaAttention);
@@ -52,11 +53,16 @@ public:
     LlamaModelImpl(const std::string& family, const ModelConfig& c, const torch::TensorOptions& options);
     // Final hidden states [B, T, hidden] for tokens at positions positionOffset...
     torch::Tensor forward(const torch::Tensor& inputIds, const torch::Tensor& attentionMask, int64_t positionOffset = 0);
+    // The same continuing the sequence in `cache` (positions from cache.length()), which it extends.
+    // No attention mask: generation runs one unpadded sequence.
+    torch::Tensor forward(const torch::Tensor& inputIds, KvCache& cache);
     Embedding embed_tokens{nullptr};
     torch::nn::ModuleList layers;
     RMSNorm norm{nullptr};
 
 private:
+    torch::Tensor run(const torch::Tensor& inputIds, const torch::Tensor& attentionMask, int64_t positionOffset,
+                      KvCache* cache);
     RotaryEmbedding rotary_;
     std::optional<int64_t> window_;
 };
@@ -67,6 +73,7 @@ public:
     // family: "Llama", "Mistral", "Qwen2" — the class-name prefix transformers uses.
     LlamaForCausalLM(const std::string& family, const ModelConfig& c, const torch::TensorOptions& options);
     torch::Tensor forward(const torch::Tensor& inputIds, const torch::Tensor& attentionMask = {}) override;
+    torch::Tensor forwardCached(const torch::Tensor& inputIds, KvCache& cache, bool lastOnly) override;
     Task task() const override { return Task::CausalLM; }
     std::string basePrefix() const override { return "model."; }
     bool isKnownBuffer(const std::string& tensor) const override;

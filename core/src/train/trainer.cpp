@@ -1,0 +1,200 @@
+#include "train/trainer.h"
+
+#include "engine/model_impl.h"
+#include "lora/device.h"
+#include "lora/error.h"
+#include "train/config_check.h"
+
+#include <algorithm>
+#include <cstdio>
+
+namespace lora::train {
+
+namespace {
+
+std::string withCommas(int64_t n)
+{
+    auto s = std::to_string(n);
+    for (int i = static_cast<int>(s.size()) - 3; i > 0; i -= 3)
+        s.insert(static_cast<size_t>(i), ",");
+    return s;
+}
+
+}  // namespace
+
+Trainer::Trainer(TrainingConfig config, TrainingCallbacks callbacks)
+    : config_(std::move(config)), callbacks_(std::move(callbacks))
+{
+}
+
+Trainer::~Trainer() = default;
+
+void Trainer::log(const std::string& message) const
+{
+    if (callbacks_.log)
+        callbacks_.log(message);
+}
+
+double Trainer::activeSeconds() const
+{
+    const std::chrono::duration<double> wall = Clock::now() - sessionStart_;
+    return std::max(0.0, wall.count() - pausedSeconds_);
+}
+
+void Trainer::setUp()
+{
+    checkTrainingConfig(config_);
+    setComputeThreads(config_.threads);
+    model_ = Model::load(config_.modelDir, LoadOptions{config_.device, config_.dtype});
+    device_ = model_->impl().device;
+    const auto& description = model_->description();
+    log("model: " + description.architecture + " from " + config_.modelDir.string() + " on " +
+        model_->options().device + " (" + model_->options().dtype + ")");
+
+    data_ = loadTrainingData(config_, description);
+    log("data: " + std::to_string(data_->dataset.examples.size()) + " examples from " + config_.dataFile.string() +
+        " (" + std::to_string(data_->split.train.size()) + " train, " +
+        std::to_string(data_->split.validation.size()) + " validation), " +
+        std::to_string(data_->train->batchesPerEpoch()) + " batches per epoch, " +
+        std::to_string(data_->totalSteps) + " optimizer steps");
+    for (const auto& w : data_->dataset.warnings)
+        log("data warning: " + w);
+
+    // Dropout draws from torch's default generator; the adapter's initialisation has its own (seeded) one.
+    torch::manual_seed(config_.seed);
+    trainable_ = config_.mode == TrainingMode::Lora ? Trainable::lora(*model_, config_.lora, config_.seed)
+                                                    : Trainable::full(*model_);
+    const int64_t trainable = trainable_->parameterCount();
+    const int64_t all = description.totalParameters + (config_.mode == TrainingMode::Lora ? trainable : 0);
+    char percent[32];
+    std::snprintf(percent, sizeof percent, "%.4f", 100.0 * static_cast<double>(trainable) / static_cast<double>(all));
+    log("trainable params: " + withCommas(trainable) + " || all params: " + withCommas(all) +
+        " || trainable%: " + percent);
+
+    optimizer_ = std::make_unique<AdamW>(
+        trainable_->tensors(), AdamWOptions{config_.beta1, config_.beta2, config_.epsilon, config_.weightDecay});
+    state_.dataFingerprint = data_->train->fingerprint();
+
+    if (!config_.resumeFrom.empty()) {
+        const auto fingerprint = state_.dataFingerprint;
+        state_ = restoreCheckpoint(config_.resumeFrom, *trainable_, *optimizer_, device_);
+        if (state_.dataFingerprint != fingerprint)
+            throwFileError(config_.resumeFrom, "was trained on another data stream (other data, split, batch size, "
+                                               "seed or shuffling); resuming would not continue that run");
+        data_->train->seek(state_.data);
+        elapsedBefore_ = state_.elapsedSeconds;
+        lastCheckpoint_ = config_.resumeFrom;
+        lastCheckpointStep_ = state_.step;
+        log("resumed from " + config_.resumeFrom.string() + " at step " + std::to_string(state_.step));
+    } else if (config_.saveInitialAdapter) {
+        trainable_->save(config_.outputDir / "initial_adapter");
+        log("initial adapter (step 0) saved to " + (config_.outputDir / "initial_adapter").string());
+    }
+    state_.data = data_->train->position();
+    trainable_->setTraining(true);
+}
+
+void Trainer::checkpoint()
+{
+    if (config_.outputDir.empty() || lastCheckpointStep_ == state_.step)
+        return;
+    state_.elapsedSeconds = elapsedBefore_ + activeSeconds();
+    const auto dir = config_.outputDir / "checkpoints";
+    lastCheckpoint_ = writeCheckpoint(dir, state_, *trainable_, *optimizer_, config_, device_);
+    lastCheckpointStep_ = state_.step;
+    pruneCheckpoints(dir, config_.saveTotalLimit);
+    log("checkpoint: " + lastCheckpoint_.string());
+}
+
+void Trainer::saveOutput(TrainingResult& result)
+{
+    if (config_.outputDir.empty())
+        return;
+    trainable_->save(config_.outputDir);
+    result.adapterDir = config_.outputDir;
+    log(std::string(config_.mode == TrainingMode::Lora ? "adapter" : "model") + " saved to " +
+        config_.outputDir.string());
+}
+
+TrainingResult Trainer::finish(TrainingStatus status, const std::string& error)
+{
+    TrainingResult result;
+    result.status = status;
+    result.error = error;
+    result.finalMetrics = last_;
+    if (status != TrainingStatus::Failed && sessionSteps_ > 0) {
+        // A stopped run keeps its work: a checkpoint to resume from and the adapter as it stands.
+        if (status == TrainingStatus::Stopped || config_.saveSteps > 0)
+            checkpoint();
+        saveOutput(result);
+    } else if (status == TrainingStatus::Completed && !config_.resumeFrom.empty()) {
+        saveOutput(result);  // resumed at (or past) the end: the adapter is the checkpoint's
+    }
+    result.lastCheckpoint = lastCheckpoint_;
+    return result;
+}
+
+TrainingResult Trainer::run()
+{
+    sessionStart_ = Clock::now();
+    const int64_t total = data_->totalSteps;
+    while (state_.step < total) {
+        if (callbacks_.proceed) {
+            const auto before = Clock::now();
+            const bool go = callbacks_.proceed();
+            pausedSeconds_ += std::chrono::duration<double>(Clock::now() - before).count();
+            if (!go) {
+                log("stopped at step " + std::to_string(state_.step));
+                return finish(TrainingStatus::Stopped);
+            }
+        }
+        StepOutcome outcome;
+        try {
+            outcome = step();
+            const bool evalDue = !outcome.error && data_->validation &&
+                                 ((config_.evalSteps > 0 && state_.step % config_.evalSteps == 0) || state_.step == total);
+            if (evalDue)
+                outcome.progress.valLoss = evaluate();
+        } catch (const std::exception& e) {
+            return finish(TrainingStatus::Failed, "step " + std::to_string(state_.step + 1) + ": " + e.what());
+        }
+        if (outcome.error) {
+            const std::string kept = lastCheckpoint_.empty()
+                                         ? " No checkpoint had been written."
+                                         : " The last good checkpoint is kept: " + lastCheckpoint_.string();
+            return finish(TrainingStatus::Failed, *outcome.error + kept);
+        }
+        last_ = outcome.progress;
+        if (callbacks_.progress)
+            callbacks_.progress(outcome.progress);
+        if (config_.saveSteps > 0 && state_.step % config_.saveSteps == 0) {
+            try {
+                checkpoint();
+            } catch (const std::exception& e) {
+                return finish(TrainingStatus::Failed, "step " + std::to_string(state_.step) +
+                                                          ": the checkpoint could not be written: " + e.what());
+            }
+        }
+    }
+    return finish(TrainingStatus::Completed);
+}
+
+}  // namespace lora::train
+
+namespace lora {
+
+TrainingResult runTraining(const TrainingConfig& config, const TrainingCallbacks& callbacks)
+{
+    try {
+        train::Trainer trainer(config, callbacks);
+        trainer.setUp();
+        return trainer.run();
+    } catch (const std::exception& e) {
+        TrainingResult result;
+        result.status = TrainingStatus::Failed;
+        result.error = e.what();
+        return result;
+    }
+}
+
+}  // namespace lora

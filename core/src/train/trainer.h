@@ -1,0 +1,62 @@
+#pragma once
+// One training run: set up (model, data, what is trained, optimizer, resume), then the step loop with
+// evaluation, checkpoints, progress, stop and pause. runTraining() wraps it and turns errors into results.
+#include "lora/model.h"
+#include "lora/training.h"
+#include "train/adamw.h"
+#include "train/checkpoint.h"
+#include "train/trainable.h"
+#include "train/training_data.h"
+
+#include <torch/torch.h>
+
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+
+namespace lora::train {
+
+class Trainer {
+public:
+    Trainer(TrainingConfig config, TrainingCallbacks callbacks);
+    ~Trainer();
+
+    // Throws lora::Error for problems found before the first step; later problems end in a Failed result.
+    void setUp();
+    TrainingResult run();
+
+private:
+    struct StepOutcome {
+        std::optional<std::string> error;  // a non-finite loss or gradient
+        TrainingProgress progress;
+    };
+    StepOutcome step();                // one optimizer step over gradientAccumulation micro-batches
+    double evaluate();                 // the validation loss (eval mode, no grad)
+    void checkpoint();
+    void saveOutput(TrainingResult& result);
+    TrainingResult finish(TrainingStatus status, const std::string& error = {});
+    void log(const std::string& message) const;
+    double activeSeconds() const;  // this session's training time, pauses excluded
+
+    TrainingConfig config_;
+    TrainingCallbacks callbacks_;
+    std::shared_ptr<Model> model_;
+    std::unique_ptr<TrainingData> data_;
+    std::unique_ptr<Trainable> trainable_;
+    std::unique_ptr<AdamW> optimizer_;
+    torch::Device device_ = torch::kCPU;
+    TrainerState state_;
+    std::filesystem::path lastCheckpoint_;
+    int64_t lastCheckpointStep_ = -1;
+    std::optional<TrainingProgress> last_;
+
+    using Clock = std::chrono::steady_clock;
+    Clock::time_point sessionStart_;
+    double pausedSeconds_ = 0;
+    double elapsedBefore_ = 0;  // training time before a resume
+    int64_t sessionSteps_ = 0;
+    int64_t sessionTokens_ = 0;
+};
+
+}  // namespace lora::train
