@@ -38,7 +38,7 @@ struct TrainFlags {
     double epochs = 0, lr = 0, weightDecay = 0, maxGradNorm = 0, valFraction = 0;
     uint64_t seed = 0;
     int threads = 0;
-    bool full = false, noShuffle = false, bf16 = false, saveInitial = false, printConfig = false;
+    bool full = false, skipBadRows = false, noShuffle = false, bf16 = false, saveInitial = false, printConfig = false;
     LoraOptions lora;
 };
 
@@ -100,6 +100,8 @@ TrainingConfig resolveConfig(const CLI::App& cmd, const TrainFlags& f)
                             DatasetFormat::Tsv})
             if (datasetFormatName(format) == f.format)
                 c.dataset.format = format;
+    if (given(cmd, "--skip-bad-rows"))
+        c.dataset.badRows = BadRowPolicy::Skip;
     if (given(cmd, "--block-size"))
         c.dataset.blockSize = static_cast<int32_t>(f.blockSize);
     if (given(cmd, "--max-length"))
@@ -250,6 +252,10 @@ int train(const CLI::App& cmd, const TrainFlags& f)
     std::cout << summary.dump() << "\n";
     if (result.status == TrainingStatus::Failed) {
         std::cerr << "lora-cli: training failed: " << result.error << "\n";
+        // A bad-row error names the data file and line; say how to train on the remaining rows.
+        const std::string dataPrefix = config.dataFile.string() + ":";
+        if (config.dataset.badRows == BadRowPolicy::Fail && result.error.rfind(dataPrefix, 0) == 0)
+            std::cerr << "lora-cli: fix that line, or pass --skip-bad-rows to leave bad rows out (they are listed)\n";
         return 1;
     }
     if (result.status == TrainingStatus::Stopped) {
@@ -274,6 +280,9 @@ void addTrainCommand(CLI::App& app, Action& selected)
     cmd->add_option("--data", f->data, "Training data: .txt/.md, .jsonl, .csv/.tsv");
     cmd->add_option("--format", f->format, "Data format: auto, text, jsonl, csv, tsv")
         ->check(CLI::IsMember({"auto", "text", "jsonl", "csv", "tsv"}));
+    cmd->add_flag("--skip-bad-rows", f->skipBadRows,
+                  "Leave out rows that cannot be used (invalid JSON, missing field, empty text, unknown label, not "
+                  "UTF-8), listing them, instead of stopping at the first");
     cmd->add_option("--block-size", f->blockSize, "Text: tokens per packed block");
     cmd->add_option("--max-length", f->maxLength, "JSONL/CSV: longer examples are truncated");
     cmd->add_option("--out", f->out, "Output folder: the adapter (or model), checkpoints/, metrics.jsonl");

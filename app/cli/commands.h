@@ -16,6 +16,7 @@ void addLogitsCommand(CLI::App& app, Action& selected);
 void addPlanCommand(CLI::App& app, Action& selected);
 void addGenerateCommand(CLI::App& app, Action& selected);
 void addMergeCommand(CLI::App& app, Action& selected);
+void addExportCommand(CLI::App& app, Action& selected);
 void addTrainCommand(CLI::App& app, Action& selected);
 
 }  // namespace lora::cli

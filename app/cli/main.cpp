@@ -7,7 +7,7 @@
 
 int main(int argc, char** argv)
 {
-    CLI::App app{"LoRA Studio command line: inspect models, tokenize, run forward passes"};
+    CLI::App app{"LoRA Studio command line: inspect models, plan and train LoRA adapters, generate, export"};
     app.require_subcommand(1);
     lora::cli::Action selected;
     lora::cli::addDevicesCommand(app, selected);
@@ -17,6 +17,7 @@ int main(int argc, char** argv)
     lora::cli::addPlanCommand(app, selected);
     lora::cli::addGenerateCommand(app, selected);
     lora::cli::addMergeCommand(app, selected);
+    lora::cli::addExportCommand(app, selected);
     lora::cli::addTrainCommand(app, selected);
     CLI11_PARSE(app, argc, argv);
     try {

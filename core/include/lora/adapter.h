@@ -23,7 +23,8 @@ public:
     // Throws lora::Error when the configuration does not fit the model.
     static std::shared_ptr<Adapter> create(Model& model, const LoraConfig& config, uint64_t seed);
 
-    // A PEFT adapter folder (adapter_config.json + adapter_model.safetensors) for `model`. Throws lora::Error
+    // A PEFT adapter folder (adapter_config.json + adapter_model.safetensors) for `model`, or a training
+    // checkpoint folder (its adapter/ is read). Throws lora::Error
     // naming the file: missing files, a pickle adapter_model.bin, an adapter for another base model or rank
     // (the first mismatching tensor and both shapes), tensors the config does not explain.
     static std::shared_ptr<Adapter> load(Model& model, const std::filesystem::path& peftDir);

@@ -26,8 +26,9 @@ void savePeftFolder(const LoraAdapter& adapter, const std::filesystem::path& dir
 // model lacks; a missing tensor or one whose shape differs from what this base and rank need (both shapes);
 // tensors the configuration does not explain (listed: the adapter belongs to another base or configuration);
 // a PiSSA config (its weights are only valid on the residual base PEFT made from the original).
-// The adapter is returned detached and in eval mode.
+// The adapter is returned detached and in eval mode. `folder` may also be a training checkpoint
+// (OUT/checkpoints/step-N), whose adapter/ subfolder is then read.
 std::shared_ptr<LoraAdapter> loadPeftFolder(model::LanguageModel& network, const ModelDescription& description,
-                                            const std::filesystem::path& dir);
+                                            const std::filesystem::path& folder);
 
 }  // namespace lora::adapter

@@ -49,9 +49,13 @@ std::map<std::string, torch::Tensor> stripPrefix(std::map<std::string, torch::Te
 }  // namespace
 
 std::shared_ptr<LoraAdapter> loadPeftFolder(model::LanguageModel& network, const ModelDescription& description,
-                                            const std::filesystem::path& dir)
+                                            const std::filesystem::path& folder)
 {
     std::error_code ec;
+    // A training checkpoint (OUT/checkpoints/step-N) keeps its adapter in adapter/: accept the checkpoint itself.
+    const bool isCheckpoint = !std::filesystem::exists(folder / kConfigName, ec) &&
+                              std::filesystem::is_regular_file(folder / "adapter" / kConfigName, ec);
+    const auto dir = isCheckpoint ? folder / "adapter" : folder;
     if (!std::filesystem::is_directory(dir, ec))
         throwFileError(dir, "not found or not a folder; expected a PEFT adapter folder");
     const auto configFile = dir / kConfigName;

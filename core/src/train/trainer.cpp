@@ -59,6 +59,10 @@ void Trainer::setUp()
         std::to_string(data_->totalSteps) + " optimizer steps");
     for (const auto& w : data_->dataset.warnings)
         log("data warning: " + w);
+    constexpr size_t kListedBadRows = 20;  // enough to see the pattern; the rest are counted in the warning
+    const auto& bad = data_->dataset.badRows;
+    for (size_t i = 0; i < std::min(bad.size(), kListedBadRows); ++i)
+        log("skipped " + config_.dataFile.string() + ":" + std::to_string(bad[i].line) + ": " + bad[i].problem);
 
     // Dropout draws from torch's default generator; the adapter's initialisation has its own (seeded) one.
     torch::manual_seed(config_.seed);
