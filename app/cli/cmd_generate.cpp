@@ -1,5 +1,6 @@
 // lora-cli generate: text from a causal LM, streamed to stdout as it is generated.
 #include "commands.h"
+#include "id_list.h"
 
 #include "lora/adapter.h"
 #include "lora/error.h"
@@ -10,7 +11,6 @@
 #include <nlohmann/json.hpp>
 
 #include <iostream>
-#include <sstream>
 
 namespace lora::cli {
 namespace {
@@ -27,24 +27,6 @@ struct GenerateCliOptions {
     bool json = false;
     GenerationOptions generation;
 };
-
-std::vector<int64_t> parseIdList(const std::string& text)
-{
-    std::vector<int64_t> ids;
-    std::stringstream in(text);
-    std::string item;
-    while (std::getline(in, item, ',')) {
-        try {
-            size_t used = 0;
-            ids.push_back(std::stoll(item, &used));
-            if (used != item.size())
-                throw std::invalid_argument(item);
-        } catch (const std::exception&) {
-            throw Error("--ids: '" + item + "' is not an integer token id (expected e.g. --ids 1,2,3)");
-        }
-    }
-    return ids;
-}
 
 // The model folder's tokenizer, or null when it has none and the prompt is given as ids (test fixtures).
 std::shared_ptr<const Tokenizer> loadTokenizer(const GenerateCliOptions& o)

@@ -1,4 +1,5 @@
 #include "commands.h"
+#include "id_list.h"
 
 #include "lora/adapter.h"
 #include "lora/error.h"
@@ -8,7 +9,6 @@
 
 #include <algorithm>
 #include <iostream>
-#include <sstream>
 
 namespace lora::cli {
 namespace {
@@ -22,29 +22,11 @@ struct LogitsOptions {
     std::string adapter;
 };
 
-std::vector<int64_t> parseIds(const std::string& text)
-{
-    std::vector<int64_t> ids;
-    std::stringstream in(text);
-    std::string item;
-    while (std::getline(in, item, ',')) {
-        try {
-            size_t used = 0;
-            ids.push_back(std::stoll(item, &used));
-            if (used != item.size())
-                throw std::invalid_argument(item);
-        } catch (const std::exception&) {
-            throw Error("--ids: '" + item + "' is not an integer token id (expected e.g. --ids 1,2,3)");
-        }
-    }
-    return ids;
-}
-
 int logits(const LogitsOptions& o)
 {
     std::vector<int64_t> ids;
     if (!o.ids.empty()) {
-        ids = parseIds(o.ids);
+        ids = parseIdList(o.ids);
     } else {
         const auto tokenizer = Tokenizer::fromFile(std::filesystem::path(o.model) / "tokenizer.json");
         for (int32_t id : tokenizer->encode(o.text))
