@@ -93,7 +93,7 @@ void ScreenshotTour::grabPages()
         for (int k = 0; k < 5; ++k)
             QCoreApplication::processEvents();  // layouts settle and queued replots paint
         const QString file = QDir(folder_).filePath(QStringLiteral("%1-%2.png").arg(i + 1).arg(kPageNames[i]));
-        if (!window_->grab().save(file))
+        if (!window_->grab().save(file, "PNG", 0))  // 0: the strongest compression
             return fail(QStringLiteral("cannot write %1").arg(file));
         std::fprintf(stderr, "screenshots: %s\n", qPrintable(file));
     }

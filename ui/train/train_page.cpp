@@ -33,7 +33,7 @@
 
 namespace {
 
-constexpr double kSmoothing = 0.9;  // TensorBoard-style exponential moving average, debiased
+constexpr double kSmoothing = 0.8;  // TensorBoard-style exponential moving average, debiased
 
 QString duration(double seconds)
 {
@@ -69,7 +69,7 @@ QString weightDecay() { return QObject::tr("<b>Weight decay</b>: AdamW shrinks e
 QString evalEvery() { return QObject::tr("<b>Evaluate every</b>: measure the loss on the validation split every N steps (and at the end). 0 evaluates only at the end. A validation loss rising while the training loss falls means memorising."); }
 QString validation() { return QObject::tr("<b>Validation fraction</b>: the share of examples held out of training to measure the validation loss. Shared with the Data page's split."); }
 QString seed() { return QObject::tr("<b>Seed</b>: fixes the adapter's initial weights, the train/validation split, the shuffling and the dropout, so a run can be repeated exactly."); }
-QString output() { return QObject::tr("<b>Output folder</b>: where the adapter (a PEFT folder: adapter_config.json + adapter_model.safetensors) and checkpoints are written. Empty: a new folder under runs/ in LoRA Studio's data folder."); }
+QString output() { return QObject::tr("<b>Output folder</b>: where the adapter (a PEFT folder: adapter_config.json + adapter_model.safetensors) and checkpoints are written. Empty (automatic): a new folder runs/&lt;date-time&gt; in LoRA Studio's data folder."); }
 QString xAxis() { return QObject::tr("<b>X axis</b>: plot against optimizer steps, epochs (passes over the training split), tokens trained on, or wall-clock seconds since Start."); }
 QString loss() { return QObject::tr("<b>Loss</b>: cross-entropy of the next token, averaged over the learned tokens. The raw line is each step's batch; the smoothed line is its moving average; dots are the validation loss on held-out examples."); }
 QString gradNorm() { return QObject::tr("<b>Gradient norm</b>: the size of the gradient of all trained weights before clipping (to 1.0). Spikes warn of a learning rate that is too high."); }
@@ -186,7 +186,7 @@ QWidget* TrainPage::buildSettings()
     output_ = new QLineEdit;
     output_->setObjectName("outputEdit");
     output_->setClearButtonEnabled(true);
-    output_->setPlaceholderText(tr("runs/<date-time> (automatic)"));
+    output_->setPlaceholderText(tr("automatic"));
     auto* browse = new QToolButton;
     browse->setText(tr("…"));
     browse->setToolTip(tr("Choose the output folder"));

@@ -42,7 +42,7 @@ TryPage::TryPage(QWidget* parent)
     banner_->setObjectName("messageLabel");
     prompt_->setObjectName("promptEdit");
     prompt_->setPlaceholderText(tr("Type a prompt, e.g. the start of an example from your dataset."));
-    prompt_->setMaximumHeight(fontMetrics().lineSpacing() * 5 + 12);
+    prompt_->setMaximumHeight(fontMetrics().lineSpacing() * 8 + 12);
     prompt_->setToolTip(tr("Encoded with the model's tokenizer (special tokens added) and continued by both models."));
     generate_->setObjectName("generateButton");
     cancel_->setObjectName("cancelButton");
@@ -267,10 +267,12 @@ void TryPage::onPaneFinished(const GenerationSummary& s)
         banner_->showError(s.pane == 1 ? tr("The adapter could not be used: %1").arg(s.error) : s.error);
         return;
     }
-    stats->setText(tr("%1 tokens · %2 tokens/s · stopped by %3 · seed %4")
+    QString text = tr("%1 tokens · %2 tokens/s · stopped by %3")
                        .arg(s.tokens)
-                       .arg(QLocale().toString(s.tokensPerSecond, 'f', 0), s.stopReason)
-                       .arg(s.seed));
+                       .arg(QLocale().toString(s.tokensPerSecond, 'f', 0), s.stopReason);
+    if (!greedy_->isChecked())
+        text += tr(" · seed %1").arg(s.seed);  // greedy decoding has no randomness to repeat
+    stats->setText(text);
     if (s.pane == 0 && !adapterFolder_.isEmpty())
         paneStats_[1]->setText(tr("Generating…"));
 }
