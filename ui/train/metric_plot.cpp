@@ -17,6 +17,7 @@ MetricPlot::MetricPlot(const QString& title, const QString& yLabel, QWidget* par
     legend->setFont(small);
     axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignRight);
     setNoAntialiasingOnDrag(true);
+    setPlottingHints(QCP::phCacheLabels | QCP::phFastPolylines);
     setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
 }
 
@@ -56,8 +57,20 @@ void MetricPlot::setLogY(bool log)
 
 void MetricPlot::showLegend(bool show) { legend->setVisible(show); }
 
+void MetricPlot::showEvent(QShowEvent* event)
+{
+    ThemedPlot::showEvent(event);
+    if (stale_)
+        redraw();
+}
+
 void MetricPlot::redraw()
 {
+    if (!isVisible()) {
+        stale_ = true;
+        return;
+    }
+    stale_ = false;
     bool any = false;
     for (int i = 0; i < graphCount(); ++i)
         any |= !graph(i)->data()->isEmpty();

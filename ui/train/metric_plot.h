@@ -15,9 +15,14 @@ public:
     void setXLabel(const QString& label);
     void setLogY(bool log);
     void showLegend(bool show);
-    // Fits the axes to the data and schedules one repaint.
+    // Fits the axes to the data and schedules one repaint; while the plot is hidden (another tab), the work
+    // waits until it is shown.
     void redraw();
 
+protected:
+    void showEvent(QShowEvent* event) override;
+
 private:
+    bool stale_ = false;
     QCPTextElement* title_;
 };

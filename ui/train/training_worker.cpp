@@ -2,6 +2,29 @@
 
 #include "lora/device.h"
 
+#ifdef Q_OS_LINUX
+#include <sys/resource.h>
+#include <unistd.h>
+#endif
+
+namespace {
+
+// The trainer's threads give way to the GUI thread when they compete for a core (on a 2-core machine they
+// always do): nice +5 on this thread, which LibTorch's OpenMP workers, created from it, inherit. Qt's
+// QThread::setPriority has no effect under Linux's default scheduler, hence setpriority.
+void yieldToTheGui()
+{
+#ifdef Q_OS_LINUX
+    static thread_local bool done = false;
+    if (!done) {
+        setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), 5);
+        done = true;
+    }
+#endif
+}
+
+}  // namespace
+
 TrainingWorker::TrainingWorker(QObject* parent) : QObject(parent)
 {
     qRegisterMetaType<lora::TrainingResult>("lora::TrainingResult");
@@ -65,6 +88,7 @@ void TrainingWorker::run(const lora::TrainingConfig& config)
 {
     lora::TrainingResult result;
     try {
+        yieldToTheGui();
         // LibTorch's intra-op pool and grad mode are per thread: this QThread is new to torch.
         lora::setComputeThreads(config.threads);
         lora::TrainingCallbacks callbacks;
