@@ -4,6 +4,9 @@
 #include "data/data_page.h"
 #include "lora/model.h"
 #include "model_page.h"
+#include "train/train_page.h"
+#include "train/training_defaults.h"
+#include "tryit/try_page.h"
 
 #include <QAction>
 #include <QApplication>
@@ -27,7 +30,9 @@ MainWindow::MainWindow(QWidget* parent)
       tabs_(new QTabWidget),
       modelPage_(new ModelPage),
       dataPage_(new DataPage),
-      adapterPage_(new AdapterPage)
+      adapterPage_(new AdapterPage),
+      trainPage_(new TrainPage),
+      tryPage_(new TryPage)
 {
     setWindowTitle(tr("LoRA Studio"));
     setAcceptDrops(true);
@@ -36,6 +41,8 @@ MainWindow::MainWindow(QWidget* parent)
     tabs_->addTab(modelPage_, tr("&Model"));
     tabs_->addTab(dataPage_, tr("&Data"));
     tabs_->addTab(adapterPage_, tr("&Adapter"));
+    tabs_->addTab(trainPage_, tr("&Train"));
+    tabs_->addTab(tryPage_, tr("Tr&y it"));
     setCentralWidget(tabs_);
 
     auto* file = menuBar()->addMenu(tr("&File"));
@@ -49,6 +56,16 @@ MainWindow::MainWindow(QWidget* parent)
     auto* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);
 
+    auto* training = menuBar()->addMenu(tr("T&raining"));
+    training->addAction(trainPage_->startAction());
+    training->addAction(trainPage_->pauseAction());
+    training->addAction(trainPage_->stopAction());
+    training->setToolTipsVisible(true);
+    connect(trainPage_->startAction(), &QAction::triggered, this, [this] {
+        if (trainPage_->run()->isActive())
+            tabs_->setCurrentWidget(trainPage_);
+    });
+
     auto* help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&About LoRA Studio"), this, [this] {
         QMessageBox::about(this, tr("About LoRA Studio"),
@@ -59,7 +76,28 @@ MainWindow::MainWindow(QWidget* parent)
 
     connect(modelPage_, &ModelPage::modelLoaded, this, &MainWindow::onModelLoaded);
     connect(modelPage_, &ModelPage::loadFailed, this, [this](const QString&, const QString& message) {
+        modelError_ = message;
         statusBar()->showMessage(tr("Loading failed: %1").arg(message), 10000);
+    });
+    connect(dataPage_, &DataPage::loadFailed, this, [this](const QString&, const QString& message) { dataError_ = message; });
+    connect(dataPage_, &DataPage::datasetLoaded, this, [this] { dataError_.clear(); });
+
+    // The Data page's split preview and the run use one validation fraction and one seed.
+    connect(trainPage_, &TrainPage::validationFractionChanged, dataPage_, &DataPage::setValidationFraction);
+    connect(trainPage_, &TrainPage::seedChanged, dataPage_, &DataPage::setSplitSeed);
+    connect(dataPage_, &DataPage::splitOptionsChanged, this, [this](double fraction, quint64 seed) {
+        trainPage_->setValidationFraction(fraction);
+        trainPage_->setSeed(seed);
+    });
+    trainPage_->setInputsProvider([this] { return trainInputs(); });
+    connect(trainPage_, &TrainPage::runFinished, this, [this](const lora::TrainingResult& result) {
+        const QString adapter = QString::fromStdU16String(result.adapterDir.u16string());
+        if (!adapter.isEmpty() && QFileInfo::exists(QDir(adapter).filePath("adapter_config.json")))
+            tryPage_->setAdapterFolder(adapter, tr("trained, step %1").arg(result.finalMetrics ? result.finalMetrics->step : 0));
+        if (closeAfterRun_)
+            close();
+        else
+            statusBar()->showMessage(trainPage_->statusText(), 10000);
     });
 
     QSettings settings;
@@ -67,8 +105,13 @@ MainWindow::MainWindow(QWidget* parent)
         resize(1200, 800);
     tabs_->setCurrentIndex(settings.value("window/tab", 0).toInt());  // back where the user left off
     rebuildRecentMenu();
+    applyBundledDefaults();
     restoreChoices();
     connect(adapterPage_, &AdapterPage::configChanged, this, &MainWindow::rememberAdapterChoices);
+    connect(trainPage_, &TrainPage::settingsChanged, this, [this] {
+        QSettings settings;
+        trainPage_->saveSettings(settings);
+    });
     connect(dataPage_, &DataPage::datasetLoaded, this,
             [](const QString& file) { QSettings().setValue("data/file", file); });
 }
@@ -87,8 +130,86 @@ void MainWindow::onModelLoaded(const QString& folder)
     statusBar()->showMessage(tr("Loaded %1").arg(QDir::toNativeSeparators(folder)), 5000);
     // Both pages work from the model: the Data page tokenises with its tokenizer, the Adapter page offers its modules.
     const LoadedModel& loaded = modelPage_->loaded();
+    modelError_.clear();
     dataPage_->setTokenizer(loaded.tokenizer, folder);
     adapterPage_->setModelDescription(loaded.model->description(), folder);
+    if (targetsPending_ && adapterPage_->setTargetModules(bundledTargets_))
+        targetsPending_ = false;  // from now on the user's (remembered) choice rules
+    tryPage_->setModel(loaded.model, loaded.tokenizer, folder);
+}
+
+// lora_defaults.json of the bundled model: what the first run uses unless the user chose otherwise.
+void MainWindow::applyBundledDefaults()
+{
+    const TrainingDefaults d = readTrainingDefaults(bundledModelFolder());
+    if (!d.error.isEmpty())
+        statusBar()->showMessage(tr("Training defaults not read: %1").arg(d.error), 10000);
+    adapterPage_->setRank(d.r);
+    adapterPage_->setAlpha(d.loraAlpha);
+    adapterPage_->setDropout(d.loraDropout);
+    dataPage_->setBlockSize(d.blockSize);
+    dataPage_->setMaxLength(d.maxLength);
+    trainPage_->applyDefaults(d);
+    bundledTargets_ = d.targetModules;
+    targetsPending_ = !bundledTargets_.isEmpty() && !QSettings().contains("adapter/preset");
+}
+
+void MainWindow::openStartupChoices()
+{
+    if (!modelPage_->loaded().model && !modelPage_->isLoading()) {
+        const QStringList recent = QSettings().value("model/recent").toStringList();
+        const QString last = recent.isEmpty() ? QString() : recent.first();
+        const QString folder = !last.isEmpty() && QFileInfo(last).isDir() ? last : bundledModelFolder();
+        if (QFileInfo(folder).isDir())
+            openModelFolder(folder);
+    }
+    if (dataPage_->file().isEmpty() && QFileInfo(bundledDefaultDataset()).isFile())
+        dataPage_->openFile(bundledDefaultDataset());
+}
+
+// Everything the Train page needs from the other pages, or what is missing, said so the user knows what to do.
+TrainInputs MainWindow::trainInputs() const
+{
+    TrainInputs in;
+    const LoadedModel& loaded = modelPage_->loaded();
+    if (modelPage_->isLoading()) {
+        in.problem = tr("The model is still loading; press Start again in a moment.");
+        return in;
+    }
+    if (!loaded.model) {
+        in.problem = modelError_.isEmpty()
+                         ? tr("No model is loaded. Open a model folder on the Model page (File → Open Model Folder…, Ctrl+O).")
+                         : tr("No model is loaded: %1<br>Open a valid Hugging Face model folder (File → Open Model "
+                              "Folder…, Ctrl+O).").arg(modelError_.toHtmlEscaped());
+        return in;
+    }
+    in.modelFolder = modelPage_->folder();
+    in.device = modelPage_->device();
+    in.dtype = modelPage_->dtype();
+    in.threads = modelPage_->threads();
+    if (dataPage_->isLoading()) {
+        in.problem = tr("The dataset is still being read; press Start again in a moment.");
+        return in;
+    }
+    if (!dataPage_->dataset()) {
+        in.problem = dataError_.isEmpty()
+                         ? tr("No dataset is loaded. Choose one on the Data page (a bundled one, or File → Open "
+                              "Dataset File…, Ctrl+Shift+O).")
+                         : tr("The dataset could not be loaded: %1<br>Fix the file, or choose another on the Data "
+                              "page.").arg(dataError_.toHtmlEscaped());
+        return in;
+    }
+    in.dataFile = dataPage_->file();
+    in.dataset = dataPage_->options();
+    if (!adapterPage_->hasValidTargets()) {
+        const QString why = adapterPage_->errorMessage().isEmpty() ? tr("no module is adapted.") : adapterPage_->errorMessage();
+        in.problem = tr("The adapter is not ready: %1<br>Choose the modules to adapt on the Adapter page.")
+                         .arg(why.toHtmlEscaped());
+        return in;
+    }
+    in.lora = adapterPage_->currentConfig();
+    in.trainableParameters = adapterPage_->budget().trainable;
+    return in;
 }
 
 // The last rank, alpha, preset and dataset come back on the next start; a dataset waits for a model.
@@ -99,6 +220,9 @@ void MainWindow::restoreChoices()
         adapterPage_->setRank(settings.value("adapter/rank").toInt());
     if (settings.contains("adapter/alpha"))
         adapterPage_->setAlpha(settings.value("adapter/alpha").toDouble());
+    if (settings.contains("adapter/dropout"))
+        adapterPage_->setDropout(settings.value("adapter/dropout").toDouble());
+    trainPage_->restoreSettings(settings);  // its validation fraction and seed reach the Data page by signal
     if (settings.contains("adapter/preset"))
         adapterPage_->choosePreset(presetFromId(settings.value("adapter/preset").toString()));
     const QString dataset = settings.value("data/file").toString();
@@ -111,6 +235,7 @@ void MainWindow::rememberAdapterChoices()
     QSettings settings;
     settings.setValue("adapter/rank", adapterPage_->rank());
     settings.setValue("adapter/alpha", adapterPage_->alpha());
+    settings.setValue("adapter/dropout", adapterPage_->dropout());
     settings.setValue("adapter/preset", presetId(adapterPage_->preset()));
 }
 
@@ -147,6 +272,25 @@ void MainWindow::rebuildRecentMenu()
 
 void MainWindow::closeEvent(QCloseEvent* event)
 {
+    // Training must end cleanly (the adapter saved, the worker finished) before the window goes: ask, stop,
+    // and close when the run reports back. The event loop keeps running meanwhile; nothing freezes.
+    if (trainPage_->run()->isActive()) {
+        event->ignore();
+        if (closeAfterRun_)
+            return;  // already stopping
+        const bool stop = confirmClose_
+                              ? confirmClose_()
+                              : QMessageBox::question(this, tr("Training is running"),
+                                                      tr("A training run is in progress. Stop it after the current "
+                                                         "step, save the adapter, and quit?"),
+                                                      QMessageBox::Yes | QMessageBox::No, QMessageBox::No) == QMessageBox::Yes;
+        if (!stop)
+            return;
+        closeAfterRun_ = true;
+        trainPage_->stop();
+        statusBar()->showMessage(tr("Stopping after this step, then closing…"));
+        return;
+    }
     QSettings().setValue("window/geometry", saveGeometry());
     QSettings().setValue("window/tab", tabs_->currentIndex());
     event->accept();

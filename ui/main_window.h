@@ -1,11 +1,16 @@
 #pragma once
 #include <QMainWindow>
 
+#include <functional>
+
 class AdapterPage;
 class DataPage;
 class ModelPage;
 class QMenu;
 class QTabWidget;
+class TrainPage;
+class TryPage;
+struct TrainInputs;
 
 class MainWindow final : public QMainWindow {
     Q_OBJECT
@@ -15,8 +20,15 @@ public:
     ModelPage* modelPage() const { return modelPage_; }
     DataPage* dataPage() const { return dataPage_; }
     AdapterPage* adapterPage() const { return adapterPage_; }
+    TrainPage* trainPage() const { return trainPage_; }
+    TryPage* tryPage() const { return tryPage_; }
+    QTabWidget* tabs() const { return tabs_; }
     void openModelFolder(const QString& folder);
     void openDatasetFile(const QString& file);  // shows the Data tab
+    // What the app opens with: the last model and dataset, else the bundled model and dataset.
+    void openStartupChoices();
+    // Closing while training asks first; this answers for the user (tests, scripted runs).
+    void setConfirmCloseDuringTraining(std::function<bool()> confirm) { confirmClose_ = std::move(confirm); }
 
 protected:
     void closeEvent(QCloseEvent* event) override;
@@ -28,12 +40,22 @@ private:
     void rememberRecent(const QString& folder);
     void rebuildRecentMenu();
     void onModelLoaded(const QString& folder);
+    void applyBundledDefaults();
     void restoreChoices();
     void rememberAdapterChoices();
+    TrainInputs trainInputs() const;
 
     QTabWidget* tabs_;
     ModelPage* modelPage_;
     DataPage* dataPage_;
     AdapterPage* adapterPage_;
+    TrainPage* trainPage_;
+    TryPage* tryPage_;
     QMenu* recentMenu_;
+    QStringList bundledTargets_;  // lora_defaults.json's target_modules, applied to the first model loaded
+    bool targetsPending_ = false;
+    QString modelError_;
+    QString dataError_;
+    bool closeAfterRun_ = false;
+    std::function<bool()> confirmClose_;
 };

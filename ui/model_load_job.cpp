@@ -10,13 +10,14 @@
 
 namespace {
 
-LoadedModel load(const QString& folder, const QString& device)
+LoadedModel load(const QString& folder, const QString& device, const QString& dtype)
 {
     LoadedModel result;
     try {
         lora::setComputeThreads(0);  // a pool thread is new to torch: initialise its intra-op threads
         lora::LoadOptions options;
         options.device = device.toStdString();
+        options.dtype = dtype.toStdString();
         const std::filesystem::path dir = folder.toStdString();
         result.model = lora::Model::load(dir, options);
         if (std::filesystem::exists(dir / "tokenizer.json"))
@@ -36,10 +37,10 @@ ModelLoadJob::ModelLoadJob(QObject* parent) : QObject(parent)
             [this] { Q_EMIT finished(folder_, watcher_.result()); });
 }
 
-void ModelLoadJob::start(const QString& folder, const QString& device)
+void ModelLoadJob::start(const QString& folder, const QString& device, const QString& dtype)
 {
     folder_ = folder;
-    watcher_.setFuture(QtConcurrent::run(load, folder, device));
+    watcher_.setFuture(QtConcurrent::run(load, folder, device, dtype));
 }
 
 bool ModelLoadJob::isRunning() const { return watcher_.isRunning(); }

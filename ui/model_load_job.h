@@ -21,7 +21,7 @@ class ModelLoadJob final : public QObject {
     Q_OBJECT
 public:
     explicit ModelLoadJob(QObject* parent = nullptr);
-    void start(const QString& folder, const QString& device);
+    void start(const QString& folder, const QString& device, const QString& dtype = QStringLiteral("float32"));
     bool isRunning() const;
 
 Q_SIGNALS:

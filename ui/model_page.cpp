@@ -9,6 +9,8 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QLocale>
+#include <QSpinBox>
+#include <QThread>
 #include <QTreeWidget>
 #include <QVBoxLayout>
 
@@ -29,7 +31,7 @@ QString count(int64_t n) { return QLocale().toString(static_cast<qlonglong>(n));
 }  // namespace
 
 ModelPage::ModelPage(QWidget* parent)
-    : QWidget(parent), device_(new QComboBox), summary_(new QLabel), status_(new QLabel), tree_(new QTreeWidget)
+    : QWidget(parent), device_(new QComboBox), dtype_(new QComboBox), threads_(new QSpinBox), summary_(new QLabel), status_(new QLabel), tree_(new QTreeWidget)
 {
     for (const auto& d : lora::availableDevices()) {
         QString text = QString::fromStdString(d.id + " — " + d.name);
@@ -39,6 +41,19 @@ ModelPage::ModelPage(QWidget* parent)
     }
     device_->setToolTip(tr("Where the model runs. CUDA devices appear only when LibTorch sees a GPU."));
 
+    device_->setObjectName("deviceCombo");
+    dtype_->setObjectName("dtypeCombo");
+    dtype_->addItem(tr("float32 (exact; best on CPUs)"), "float32");
+    dtype_->addItem(tr("bfloat16 (half the memory; for GPUs)"), "bfloat16");
+    dtype_->addItem(tr("float16 (half the memory; for GPUs)"), "float16");
+    dtype_->setToolTip(tr("The number format of the model's weights. float32 is exact and fastest on most CPUs; "
+                          "bfloat16 and float16 halve the memory and suit GPUs. The adapter itself always trains "
+                          "in float32."));
+    threads_->setObjectName("threadsSpin");
+    threads_->setRange(0, std::max(1, QThread::idealThreadCount()));
+    threads_->setSpecialValueText(tr("automatic"));
+    threads_->setToolTip(tr("CPU threads one training step may use. Automatic lets LibTorch choose (one per core); "
+                            "fewer leaves cores free for the rest of the computer."));
     summary_->setTextInteractionFlags(Qt::TextSelectableByMouse);
     summary_->setWordWrap(true);
     status_->setWordWrap(true);
@@ -54,6 +69,8 @@ ModelPage::ModelPage(QWidget* parent)
 
     auto* form = new QFormLayout;
     form->addRow(tr("Device:"), device_);
+    form->addRow(tr("Weights:"), dtype_);
+    form->addRow(tr("CPU threads:"), threads_);
     auto* layout = new QVBoxLayout(this);
     layout->addLayout(form);
     layout->addWidget(summary_);
@@ -66,11 +83,14 @@ ModelPage::ModelPage(QWidget* parent)
 }
 
 bool ModelPage::isLoading() const { return job_.isRunning(); }
+QString ModelPage::device() const { return device_->currentData().toString(); }
+QString ModelPage::dtype() const { return dtype_->currentData().toString(); }
+int ModelPage::threads() const { return threads_->value(); }
 
 void ModelPage::openFolder(const QString& folder)
 {
     status_->setText(tr("Loading %1 …").arg(folder));
-    job_.start(folder, device_->currentData().toString());
+    job_.start(folder, device(), dtype());
 }
 
 void ModelPage::onLoaded(const QString& folder, const LoadedModel& result)

@@ -8,6 +8,7 @@
 class QComboBox;
 class QLabel;
 class QPushButton;
+class QSpinBox;
 class QTreeWidget;
 
 class ModelPage final : public QWidget {
@@ -19,6 +20,9 @@ public:
     const LoadedModel& loaded() const { return loaded_; }
     QString folder() const { return folder_; }
     bool isLoading() const;
+    QString device() const;
+    QString dtype() const;  // the weights' dtype for loading and training: float32, bfloat16, float16
+    int threads() const;    // intra-op threads for training; 0: LibTorch's default
 
 Q_SIGNALS:
     void modelLoaded(const QString& folder);
@@ -32,6 +36,8 @@ private:
     LoadedModel loaded_;
     QString folder_;
     QComboBox* device_;
+    QComboBox* dtype_;
+    QSpinBox* threads_;
     QLabel* summary_;
     QLabel* status_;
     QTreeWidget* tree_;

@@ -303,6 +303,41 @@ int AdapterPage::rank() const { return rank_->value(); }
 void AdapterPage::setRank(int r) { rank_->setValue(r); }
 double AdapterPage::alpha() const { return alpha_->value(); }
 void AdapterPage::setAlpha(double alpha) { alpha_->setValue(alpha); }
+double AdapterPage::dropout() const { return dropout_->value(); }
+void AdapterPage::setDropout(double dropout) { dropout_->setValue(dropout); }
+
+bool AdapterPage::setTargetModules(const QStringList& entries)
+{
+    if (!model_)
+        return false;
+    std::set<std::string> names;
+    for (const auto& m : model_->modules) {
+        if (m.type != "Linear" && m.type != "Conv1D")
+            continue;
+        for (const QString& entry : entries) {
+            const std::string e = entry.toStdString();
+            if (m.name == e || (m.name.size() > e.size() && m.name.compare(m.name.size() - e.size(), e.size(), e) == 0 &&
+                                m.name[m.name.size() - e.size() - 1] == '.'))
+                names.insert(m.name);
+        }
+    }
+    if (names.empty())
+        return false;
+    regex_->clear();
+    lastLayersCheck_->setChecked(false);
+    for (TargetPreset p : {TargetPreset::QueryValue, TargetPreset::Attention, TargetPreset::Mlp, TargetPreset::AllLinear})
+        if (presetModules(*model_, p) == names) {
+            choosePreset(p);
+            return true;
+        }
+    preset_->setCurrentIndex(preset_->findData(presetId(TargetPreset::Custom)));
+    applyingPreset_ = true;
+    grid_->setTicked(names);
+    applyingPreset_ = false;
+    recompute();
+    return true;
+}
+
 void AdapterPage::setTargetRegex(const QString& regex) { regex_->setText(regex); }
 
 void AdapterPage::applyPreset()

@@ -47,6 +47,11 @@ public:
     void setRank(int r);
     double alpha() const;
     void setAlpha(double alpha);
+    double dropout() const;
+    void setDropout(double dropout);
+    // Ticks the modules a PEFT target_modules list names (full name, or ending in "." + entry) and picks the
+    // preset that means exactly those, else Custom. Returns false (and changes nothing) when none matches.
+    bool setTargetModules(const QStringList& entries);
     void setTargetRegex(const QString& regex);
 
     TargetGrid* grid() const { return grid_; }

@@ -230,6 +230,8 @@ QWidget* DataPage::buildOptions()
     seed_->setKeyboardTracking(false);
     connect(validation_, &QDoubleSpinBox::valueChanged, this, &DataPage::updateSplit);
     connect(seed_, &QSpinBox::valueChanged, this, &DataPage::updateSplit);
+    connect(validation_, &QDoubleSpinBox::valueChanged, this, [this] { Q_EMIT splitOptionsChanged(validationFraction(), splitSeed()); });
+    connect(seed_, &QSpinBox::valueChanged, this, [this] { Q_EMIT splitOptionsChanged(validationFraction(), splitSeed()); });
     return box;
 }
 
@@ -334,6 +336,11 @@ double DataPage::validationFraction() const { return validation_->value(); }
 quint64 DataPage::splitSeed() const { return quint64(seed_->value()); }
 
 void DataPage::setFormat(lora::DatasetFormat format) { format_->setCurrentIndex(format_->findData(int(format))); }
+
+void DataPage::setBlockSize(int tokens) { blockSize_->setValue(tokens); }
+void DataPage::setMaxLength(int tokens) { maxLength_->setValue(tokens); }
+void DataPage::setValidationFraction(double fraction) { validation_->setValue(fraction); }
+void DataPage::setSplitSeed(quint64 seed) { seed_->setValue(int(std::min<quint64>(seed, quint64(std::numeric_limits<int>::max())))); }
 
 void DataPage::setBadRowPolicy(lora::BadRowPolicy policy)
 {

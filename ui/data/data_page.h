@@ -52,12 +52,17 @@ public:
     quint64 splitSeed() const;
 
     void setFormat(lora::DatasetFormat format);
+    void setBlockSize(int tokens);
+    void setMaxLength(int tokens);
+    void setValidationFraction(double fraction);
+    void setSplitSeed(quint64 seed);
     void setBadRowPolicy(lora::BadRowPolicy policy);
 
 Q_SIGNALS:
     void datasetLoaded(const QString& file);
     void loadFailed(const QString& file, const QString& message);
     void datasetChanged();  // loaded, failed (now none) or re-split
+    void splitOptionsChanged(double validationFraction, quint64 seed);  // the user changed the split
 
 protected:
     void dragEnterEvent(QDragEnterEvent* event) override;

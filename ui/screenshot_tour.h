@@ -1,0 +1,30 @@
+#pragma once
+// `lora-studio --screenshots DIR`: drives the real app for the documentation — waits for the startup model and
+// dataset, trains a short run on the Train page, generates on the Try it page, then saves a PNG of every page
+// (QWidget::grab of the whole window) to DIR and quits. Used by scripts/screenshots under Xvfb.
+#include <QObject>
+#include <QString>
+
+class MainWindow;
+
+class ScreenshotTour final : public QObject {
+    Q_OBJECT
+public:
+    ScreenshotTour(MainWindow* window, const QString& folder, int steps, QObject* parent = nullptr);
+    void start();
+
+Q_SIGNALS:
+    void finished(int exitCode);
+
+private:
+    void waitForInputs();
+    void train();
+    void tryIt();
+    void grabPages();
+    void fail(const QString& why);
+
+    MainWindow* window_;
+    QString folder_;
+    int steps_;
+    int waited_ = 0;
+};

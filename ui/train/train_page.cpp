@@ -1,0 +1,646 @@
+#include "train/train_page.h"
+
+#include "data/message_banner.h"
+#include "data/stat_tile.h"
+#include "train/metric_plot.h"
+
+#include <QAction>
+#include <QComboBox>
+#include <QDir>
+#include <QDoubleSpinBox>
+#include <QFileDialog>
+#include <QFontDatabase>
+#include <QFormLayout>
+#include <QGridLayout>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QLocale>
+#include <QPlainTextEdit>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QScrollArea>
+#include <QSettings>
+#include <QSpinBox>
+#include <QSplitter>
+#include <QTime>
+#include <QToolButton>
+#include <QVBoxLayout>
+
+#include <cmath>
+#include <limits>
+
+namespace {
+
+constexpr double kSmoothing = 0.8;  // TensorBoard-style exponential moving average, debiased
+
+QString duration(double seconds)
+{
+    if (!std::isfinite(seconds) || seconds < 0)
+        return QStringLiteral("—");
+    const qint64 s = qint64(std::llround(seconds));
+    if (s >= 3600)
+        return QStringLiteral("%1:%2:%3").arg(s / 3600).arg(s / 60 % 60, 2, 10, QChar('0')).arg(s % 60, 2, 10, QChar('0'));
+    return QStringLiteral("%1:%2").arg(s / 60).arg(s % 60, 2, 10, QChar('0'));
+}
+
+QString number(double v, int precision = 4) { return QLocale().toString(v, 'g', precision); }
+
+QString axisTitle(TrainPage::XAxis axis)
+{
+    switch (axis) {
+    case TrainPage::XAxis::Step: return QObject::tr("Step");
+    case TrainPage::XAxis::Epoch: return QObject::tr("Epoch");
+    case TrainPage::XAxis::Tokens: return QObject::tr("Tokens trained on");
+    case TrainPage::XAxis::WallTime: return QObject::tr("Wall time (s)");
+    }
+    return {};
+}
+
+// Each training term explained where it is set: the page teaches as it is used.
+namespace tip {
+QString steps() { return QObject::tr("<b>Steps</b>: optimizer updates to make. Each step reads one batch, computes the loss, and moves the adapter's weights a little against its gradient."); }
+QString batch() { return QObject::tr("<b>Batch size</b>: examples per step. Larger batches give smoother gradients and use more memory; the loss is averaged over every learned token of the batch."); }
+QString lr() { return QObject::tr("<b>Learning rate</b>: how far each step moves the weights (AdamW). LoRA tolerates higher rates than full fine-tuning (1e-4 to 1e-2); too high makes the loss jump or diverge."); }
+QString schedule() { return QObject::tr("<b>Schedule</b>: how the learning rate changes over the run. Constant keeps it; linear decays it to zero at the last step; cosine decays it along a half cosine. All start after the warmup."); }
+QString warmup() { return QObject::tr("<b>Warmup steps</b>: the learning rate rises linearly from 0 over these first steps, so the freshly initialised adapter is not shaken by large early updates."); }
+QString weightDecay() { return QObject::tr("<b>Weight decay</b>: AdamW shrinks every trained weight by lr × decay each step, a gentle pull towards zero that curbs overfitting."); }
+QString evalEvery() { return QObject::tr("<b>Evaluate every</b>: measure the loss on the validation split every N steps (and at the end). 0 evaluates only at the end. A validation loss rising while the training loss falls means memorising."); }
+QString validation() { return QObject::tr("<b>Validation fraction</b>: the share of examples held out of training to measure the validation loss. Shared with the Data page's split."); }
+QString seed() { return QObject::tr("<b>Seed</b>: fixes the adapter's initial weights, the train/validation split, the shuffling and the dropout, so a run can be repeated exactly."); }
+QString output() { return QObject::tr("<b>Output folder</b>: where the adapter (a PEFT folder: adapter_config.json + adapter_model.safetensors) and checkpoints are written. Empty (automatic): a new folder runs/&lt;date-time&gt; in LoRA Studio's data folder."); }
+QString xAxis() { return QObject::tr("<b>X axis</b>: plot against optimizer steps, epochs (passes over the training split), tokens trained on, or wall-clock seconds since Start."); }
+QString loss() { return QObject::tr("<b>Loss</b>: cross-entropy of the next token, averaged over the learned tokens. The raw line is each step's batch; the smoothed line is its moving average; dots are the validation loss on held-out examples."); }
+QString gradNorm() { return QObject::tr("<b>Gradient norm</b>: the size of the gradient of all trained weights before clipping (to 1.0). Spikes warn of a learning rate that is too high."); }
+QString speed() { return QObject::tr("<b>Tokens/s</b>: real (non-padding) tokens trained on per second since Start, pauses excluded."); }
+}  // namespace tip
+
+}  // namespace
+
+TrainPage::TrainPage(QWidget* parent)
+    : QWidget(parent),
+      banner_(new MessageBanner),
+      status_(new QLabel),
+      progress_(new QProgressBar),
+      timing_(new QLabel),
+      stepValue_(new QLabel),
+      lossValue_(new QLabel),
+      valLossValue_(new QLabel),
+      speedValue_(new QLabel),
+      xAxis_(new QComboBox),
+      lossPlot_(new MetricPlot(tr("Loss"), tr("Cross-entropy"))),
+      lrPlot_(new MetricPlot(tr("Learning rate"), tr("Learning rate"))),
+      gradPlot_(new MetricPlot(tr("Gradient norm"), tr("‖g‖ before clipping"))),
+      speedPlot_(new MetricPlot(tr("Throughput"), tr("Tokens/s"))),
+      log_(new QPlainTextEdit)
+{
+    startAction_ = new QAction(tr("&Start Training"), this);
+    startAction_->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_T));
+    startAction_->setToolTip(tr("Start training with the model, dataset and adapter chosen on the other pages (Ctrl+T)"));
+    pauseAction_ = new QAction(tr("&Pause"), this);
+    pauseAction_->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_P));
+    pauseAction_->setToolTip(tr("Pause before the next step, or resume (Ctrl+P)"));
+    stopAction_ = new QAction(tr("St&op"), this);
+    stopAction_->setShortcuts({QKeySequence(Qt::Key_Escape), QKeySequence(Qt::CTRL | Qt::Key_Period)});
+    stopAction_->setToolTip(tr("Stop after the current step and save the adapter (Esc or Ctrl+.)"));
+    for (QAction* a : {startAction_, pauseAction_, stopAction_}) {
+        a->setShortcutContext(Qt::WindowShortcut);
+        addAction(a);  // the shortcuts work wherever the page is, in the main window or on its own
+    }
+    connect(startAction_, &QAction::triggered, this, &TrainPage::start);
+    connect(pauseAction_, &QAction::triggered, this, &TrainPage::togglePause);
+    connect(stopAction_, &QAction::triggered, this, &TrainPage::stop);
+
+    auto* layout = new QHBoxLayout(this);
+    layout->addWidget(buildSettings());
+    layout->addWidget(buildMonitor(), 1);
+
+    connect(&run_, &TrainingRun::stateChanged, this, &TrainPage::onStateChanged);
+    connect(&run_, &TrainingRun::metricsUpdated, this, &TrainPage::onMetrics);
+    connect(&run_, &TrainingRun::logMessage, this, &TrainPage::appendLog);
+    connect(&run_, &TrainingRun::finished, this, &TrainPage::onFinished);
+    applyDefaults(TrainingDefaults{});
+    onStateChanged(run_.state());
+}
+
+QWidget* TrainPage::buildSettings()
+{
+    startButton_ = new QPushButton(tr("Start"));
+    startButton_->setObjectName("startButton");
+    pauseButton_ = new QPushButton(tr("Pause"));
+    pauseButton_->setObjectName("pauseButton");
+    stopButton_ = new QPushButton(tr("Stop"));
+    stopButton_->setObjectName("stopButton");
+    startButton_->setToolTip(startAction_->toolTip());
+    pauseButton_->setToolTip(pauseAction_->toolTip());
+    stopButton_->setToolTip(stopAction_->toolTip());
+    QFont bold = startButton_->font();
+    bold.setBold(true);
+    startButton_->setFont(bold);
+    connect(startButton_, &QPushButton::clicked, startAction_, &QAction::trigger);
+    connect(pauseButton_, &QPushButton::clicked, pauseAction_, &QAction::trigger);
+    connect(stopButton_, &QPushButton::clicked, stopAction_, &QAction::trigger);
+    auto* buttons = new QHBoxLayout;
+    buttons->addWidget(startButton_, 2);
+    buttons->addWidget(pauseButton_, 1);
+    buttons->addWidget(stopButton_, 1);
+
+    steps_ = new QSpinBox;
+    steps_->setObjectName("stepsSpin");
+    steps_->setRange(1, 10000000);
+    batch_ = new QSpinBox;
+    batch_->setObjectName("batchSpin");
+    batch_->setRange(1, 4096);
+    learningRate_ = new QDoubleSpinBox;
+    learningRate_->setObjectName("learningRateSpin");
+    learningRate_->setDecimals(6);
+    learningRate_->setRange(1e-6, 1.0);
+    learningRate_->setSingleStep(1e-4);
+    schedule_ = new QComboBox;
+    schedule_->setObjectName("scheduleCombo");
+    schedule_->addItem(tr("Linear decay"), "linear");
+    schedule_->addItem(tr("Cosine decay"), "cosine");
+    schedule_->addItem(tr("Constant"), "constant");
+    warmup_ = new QSpinBox;
+    warmup_->setObjectName("warmupSpin");
+    warmup_->setRange(0, 1000000);
+    weightDecay_ = new QDoubleSpinBox;
+    weightDecay_->setObjectName("weightDecaySpin");
+    weightDecay_->setDecimals(4);
+    weightDecay_->setRange(0, 1);
+    weightDecay_->setSingleStep(0.01);
+    evalEvery_ = new QSpinBox;
+    evalEvery_->setObjectName("evalEverySpin");
+    evalEvery_->setRange(0, 1000000);
+    evalEvery_->setSpecialValueText(tr("only at the end"));
+    evalEvery_->setSuffix(tr(" steps"));
+    validation_ = new QDoubleSpinBox;
+    validation_->setObjectName("validationSpin");
+    validation_->setRange(0, 0.5);
+    validation_->setSingleStep(0.05);
+    validation_->setDecimals(2);
+    seed_ = new QSpinBox;
+    seed_->setObjectName("seedSpin");
+    seed_->setRange(0, std::numeric_limits<int>::max());
+    output_ = new QLineEdit;
+    output_->setObjectName("outputEdit");
+    output_->setClearButtonEnabled(true);
+    output_->setPlaceholderText(tr("automatic"));
+    auto* browse = new QToolButton;
+    browse->setText(tr("…"));
+    browse->setToolTip(tr("Choose the output folder"));
+    connect(browse, &QToolButton::clicked, this, [this] {
+        const QString dir = QFileDialog::getExistingDirectory(this, tr("Output Folder"), output_->text());
+        if (!dir.isEmpty())
+            output_->setText(dir);
+    });
+    auto* outputRow = new QHBoxLayout;
+    outputRow->addWidget(output_, 1);
+    outputRow->addWidget(browse);
+
+    auto* form = new QFormLayout;
+    auto addRow = [form](const QString& label, QWidget* field, const QString& tooltip) {
+        field->setToolTip(tooltip);
+        auto* l = new QLabel(label);
+        l->setToolTip(tooltip);  // hovering the term explains it, not only the field
+        form->addRow(l, field);
+    };
+    addRow(tr("Steps:"), steps_, tip::steps());
+    addRow(tr("Batch size:"), batch_, tip::batch());
+    addRow(tr("Learning rate:"), learningRate_, tip::lr());
+    addRow(tr("Schedule:"), schedule_, tip::schedule());
+    addRow(tr("Warmup steps:"), warmup_, tip::warmup());
+    addRow(tr("Weight decay:"), weightDecay_, tip::weightDecay());
+    addRow(tr("Evaluate every:"), evalEvery_, tip::evalEvery());
+    addRow(tr("Validation fraction:"), validation_, tip::validation());
+    addRow(tr("Seed:"), seed_, tip::seed());
+    auto* outputLabel = new QLabel(tr("Output folder:"));
+    outputLabel->setToolTip(tip::output());
+    output_->setToolTip(tip::output());
+    form->addRow(outputLabel, outputRow);
+
+    auto* settings = new QGroupBox(tr("Training settings"));
+    settings->setLayout(form);
+
+    auto* hint = new QLabel(tr("The model, dataset and adapter come from the Model, Data and Adapter pages. Hover a "
+                               "setting to see what it does."));
+    hint->setWordWrap(true);
+    hint->setForegroundRole(QPalette::PlaceholderText);
+
+    auto* panel = new QWidget;
+    auto* column = new QVBoxLayout(panel);
+    column->setContentsMargins(0, 0, 4, 0);
+    column->addLayout(buttons);
+    column->addWidget(settings);
+    column->addWidget(hint);
+    column->addStretch(1);
+    auto* scroll = new QScrollArea;
+    scroll->setWidget(panel);
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+    scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    scroll->setMinimumWidth(std::max(300, panel->sizeHint().width() + 12));
+    scroll->setMaximumWidth(std::max(300, panel->sizeHint().width() + 60));
+
+    for (QSpinBox* s : {steps_, batch_, warmup_, evalEvery_})
+        connect(s, &QSpinBox::valueChanged, this, &TrainPage::settingsChanged);
+    for (QDoubleSpinBox* s : {learningRate_, weightDecay_})
+        connect(s, &QDoubleSpinBox::valueChanged, this, &TrainPage::settingsChanged);
+    connect(schedule_, &QComboBox::currentIndexChanged, this, &TrainPage::settingsChanged);
+    connect(output_, &QLineEdit::editingFinished, this, &TrainPage::settingsChanged);
+    connect(validation_, &QDoubleSpinBox::valueChanged, this, [this](double v) {
+        Q_EMIT validationFractionChanged(v);
+        Q_EMIT settingsChanged();
+    });
+    connect(seed_, &QSpinBox::valueChanged, this, [this](int v) {
+        Q_EMIT seedChanged(quint64(v));
+        Q_EMIT settingsChanged();
+    });
+    return scroll;
+}
+
+QWidget* TrainPage::buildMonitor()
+{
+    banner_->setObjectName("messageLabel");
+    status_->setObjectName("statusLabel");
+    status_->setWordWrap(true);
+    status_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    QFont bold = status_->font();
+    bold.setBold(true);
+    status_->setFont(bold);
+    progress_->setObjectName("progressBar");
+    progress_->setRange(0, 1);
+    progress_->setValue(0);
+    progress_->setFormat(tr("%v / %m steps"));
+    timing_->setObjectName("timingLabel");
+    auto* progressRow = new QHBoxLayout;
+    progressRow->addWidget(progress_, 1);
+    progressRow->addWidget(timing_);
+
+    stepValue_->setObjectName("stepValue");
+    lossValue_->setObjectName("lossValue");
+    valLossValue_->setObjectName("valLossValue");
+    speedValue_->setObjectName("speedValue");
+    xAxis_->setObjectName("xAxisCombo");
+    for (XAxis a : {XAxis::Step, XAxis::Epoch, XAxis::Tokens, XAxis::WallTime})
+        xAxis_->addItem(axisTitle(a), int(a));
+    xAxis_->setToolTip(tip::xAxis());
+    auto* axisBox = new QWidget;
+    auto* axisLayout = new QVBoxLayout(axisBox);
+    axisLayout->setContentsMargins(0, 0, 0, 0);
+    axisLayout->setSpacing(1);
+    auto* axisCaption = new QLabel(tr("X axis"));
+    axisCaption->setForegroundRole(QPalette::PlaceholderText);
+    axisLayout->addWidget(axisCaption);
+    axisLayout->addWidget(xAxis_);
+    auto* figures = new QHBoxLayout;
+    figures->addWidget(makeStatTile(tr("Step"), stepValue_, tip::steps()));
+    figures->addWidget(makeStatTile(tr("Loss (smoothed)"), lossValue_, tip::loss()));
+    figures->addWidget(makeStatTile(tr("Validation loss"), valLossValue_, tip::evalEvery()));
+    figures->addWidget(makeStatTile(tr("Tokens/s"), speedValue_, tip::speed()));
+    figures->addWidget(axisBox);
+
+    const QColor main = lossPlot_->barColor();
+    const QColor soft = lossPlot_->secondaryBarColor();
+    lossPlot_->setObjectName("lossPlot");
+    lossPlot_->addSeries(tr("train (raw)"), soft, false, 1.0);
+    lossPlot_->addSeries(tr("train (smoothed)"), main, false, 2.0);
+    lossPlot_->addSeries(tr("validation"), QColor(220, 120, 30), true, 1.5);
+    lossPlot_->showLegend(true);
+    lossPlot_->setToolTip(tip::loss());
+    lrPlot_->setObjectName("learningRatePlot");
+    lrPlot_->addSeries(tr("learning rate"), main);
+    lrPlot_->setToolTip(tip::schedule());
+    gradPlot_->setObjectName("gradNormPlot");
+    gradPlot_->addSeries(tr("gradient norm"), main);
+    gradPlot_->setToolTip(tip::gradNorm());
+    speedPlot_->setObjectName("throughputPlot");
+    speedPlot_->addSeries(tr("tokens/s"), main);
+    speedPlot_->setToolTip(tip::speed());
+    auto* charts = new QWidget;
+    auto* grid = new QGridLayout(charts);
+    grid->setContentsMargins(0, 0, 0, 0);
+    grid->addWidget(lossPlot_, 0, 0, 1, 3);
+    grid->addWidget(lrPlot_, 1, 0);
+    grid->addWidget(gradPlot_, 1, 1);
+    grid->addWidget(speedPlot_, 1, 2);
+    grid->setRowStretch(0, 3);
+    grid->setRowStretch(1, 2);
+
+    log_->setObjectName("logView");
+    log_->setReadOnly(true);
+    log_->setMaximumBlockCount(5000);
+    log_->setLineWrapMode(QPlainTextEdit::NoWrap);
+    log_->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+    log_->setPlaceholderText(tr("The trainer's log appears here."));
+
+    auto* split = new QSplitter(Qt::Vertical);
+    split->addWidget(charts);
+    split->addWidget(log_);
+    split->setStretchFactor(0, 4);
+    split->setStretchFactor(1, 1);
+    split->setChildrenCollapsible(false);
+
+    auto* monitor = new QWidget;
+    auto* layout = new QVBoxLayout(monitor);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(banner_);
+    layout->addWidget(status_);
+    layout->addLayout(progressRow);
+    layout->addLayout(figures);
+    layout->addWidget(split, 1);
+
+    connect(xAxis_, &QComboBox::currentIndexChanged, this, &TrainPage::rebuildPlots);
+    return monitor;
+}
+
+void TrainPage::applyDefaults(const TrainingDefaults& d)
+{
+    steps_->setValue(d.steps);
+    batch_->setValue(d.batchSize);
+    learningRate_->setValue(d.learningRate);
+    const int s = schedule_->findData(d.schedule.toLower());
+    if (s >= 0)
+        schedule_->setCurrentIndex(s);
+    warmup_->setValue(d.warmupSteps);
+    weightDecay_->setValue(d.weightDecay);
+    evalEvery_->setValue(d.evalEvery);
+    validation_->setValue(d.validationFraction);
+    seed_->setValue(int(std::min<quint64>(d.seed, quint64(std::numeric_limits<int>::max()))));
+}
+
+void TrainPage::restoreSettings(const QSettings& settings)
+{
+    auto restoreInt = [&settings](const char* key, QSpinBox* spin) {
+        if (settings.contains(key))
+            spin->setValue(settings.value(key).toInt());
+    };
+    auto restoreDouble = [&settings](const char* key, QDoubleSpinBox* spin) {
+        if (settings.contains(key))
+            spin->setValue(settings.value(key).toDouble());
+    };
+    restoreInt("train/steps", steps_);
+    restoreInt("train/batchSize", batch_);
+    restoreDouble("train/learningRate", learningRate_);
+    restoreInt("train/warmupSteps", warmup_);
+    restoreDouble("train/weightDecay", weightDecay_);
+    restoreInt("train/evalEvery", evalEvery_);
+    restoreDouble("train/validationFraction", validation_);
+    restoreInt("train/seed", seed_);
+    if (settings.contains("train/schedule")) {
+        const int s = schedule_->findData(settings.value("train/schedule").toString());
+        if (s >= 0)
+            schedule_->setCurrentIndex(s);
+    }
+    if (settings.contains("train/outputFolder"))
+        output_->setText(settings.value("train/outputFolder").toString());
+    if (settings.contains("train/xAxis"))
+        xAxis_->setCurrentIndex(std::max(0, xAxis_->findData(settings.value("train/xAxis").toInt())));
+}
+
+void TrainPage::saveSettings(QSettings& settings) const
+{
+    settings.setValue("train/steps", steps_->value());
+    settings.setValue("train/batchSize", batch_->value());
+    settings.setValue("train/learningRate", learningRate_->value());
+    settings.setValue("train/warmupSteps", warmup_->value());
+    settings.setValue("train/weightDecay", weightDecay_->value());
+    settings.setValue("train/evalEvery", evalEvery_->value());
+    settings.setValue("train/validationFraction", validation_->value());
+    settings.setValue("train/seed", seed_->value());
+    settings.setValue("train/schedule", schedule_->currentData().toString());
+    settings.setValue("train/outputFolder", output_->text().trimmed());
+    settings.setValue("train/xAxis", xAxis_->currentData().toInt());
+}
+
+void TrainPage::setXAxis(XAxis axis) { xAxis_->setCurrentIndex(xAxis_->findData(int(axis))); }
+TrainPage::XAxis TrainPage::xAxis() const { return static_cast<XAxis>(xAxis_->currentData().toInt()); }
+void TrainPage::setSteps(int steps) { steps_->setValue(steps); }
+void TrainPage::setValidationFraction(double fraction) { validation_->setValue(fraction); }
+void TrainPage::setSeed(quint64 seed) { seed_->setValue(int(std::min<quint64>(seed, quint64(std::numeric_limits<int>::max())))); }
+void TrainPage::setOutputFolder(const QString& folder) { output_->setText(folder); }
+QString TrainPage::statusText() const { return status_->text(); }
+
+std::optional<lora::TrainingConfig> TrainPage::buildConfig()
+{
+    const TrainInputs in = inputs_ ? inputs_() : TrainInputs{QString(), {}, {}, 0, QString(), {}, {}, 0,
+                                                             tr("Nothing is connected to this page.")};
+    if (!in.problem.isEmpty()) {
+        banner_->showMessage(MessageBanner::Kind::Error, in.problem);
+        return std::nullopt;
+    }
+    lora::TrainingConfig c;
+    c.modelDir = in.modelFolder.toStdU16String();
+    c.dataFile = in.dataFile.toStdU16String();
+    c.dataset = in.dataset;
+    c.mode = lora::TrainingMode::Lora;
+    c.lora = in.lora;
+    c.maxSteps = steps_->value();
+    c.batchSize = batch_->value();
+    c.learningRate = learningRate_->value();
+    c.schedule = lora::parseSchedule(schedule_->currentData().toString().toStdString());
+    c.warmupSteps = warmup_->value();
+    c.weightDecay = weightDecay_->value();
+    c.evalSteps = evalEvery_->value();
+    c.validationFraction = validation_->value();
+    c.seed = quint64(seed_->value());
+    c.device = in.device.toStdString();
+    c.dtype = in.dtype.toStdString();
+    c.threads = in.threads;
+    const QString folder = output_->text().trimmed().isEmpty() ? defaultRunFolder() : output_->text().trimmed();
+    c.outputDir = QDir::cleanPath(folder).toStdU16String();
+    return c;
+}
+
+void TrainPage::start()
+{
+    if (run_.isActive())
+        return;
+    const auto config = buildConfig();
+    if (!config)
+        return;
+    banner_->clearMessage();
+    log_->clear();
+    lastValLogged_ = 0;
+    rebuildPlots();
+    appendLog(tr("Output folder: %1").arg(QDir::toNativeSeparators(QString::fromStdU16String(config->outputDir.u16string()))));
+    run_.start(*config);
+}
+
+void TrainPage::togglePause()
+{
+    if (run_.state() == TrainingRun::State::Running && !pauseAction_->property("pending").toBool()) {
+        run_.pause();
+        pauseAction_->setProperty("pending", true);
+        status_->setText(tr("Pausing after this step…"));
+    } else if (run_.state() == TrainingRun::State::Paused || pauseAction_->property("pending").toBool()) {
+        pauseAction_->setProperty("pending", false);
+        run_.resume();
+        if (run_.state() == TrainingRun::State::Running)
+            status_->setText(tr("Training…"));
+    }
+    updateActions();
+}
+
+void TrainPage::stop()
+{
+    if (run_.state() != TrainingRun::State::Running && run_.state() != TrainingRun::State::Paused)
+        return;
+    run_.stop();
+}
+
+void TrainPage::onStateChanged(TrainingRun::State state)
+{
+    switch (state) {
+    case TrainingRun::State::Idle:
+        status_->setText(tr("Ready. Press Start (Ctrl+T) to train."));
+        break;
+    case TrainingRun::State::Running:
+        status_->setText(tr("Training…"));
+        break;
+    case TrainingRun::State::Paused:
+        pauseAction_->setProperty("pending", false);
+        status_->setText(tr("Paused at step %1. Resume with Ctrl+P, or stop to save the adapter.")
+                             .arg(run_.history().empty() ? 0 : run_.history().back().step));
+        break;
+    case TrainingRun::State::Stopping:
+        status_->setText(tr("Stopping after this step…"));
+        break;
+    case TrainingRun::State::Finished:
+        pauseAction_->setProperty("pending", false);
+        break;  // onFinished says how it ended
+    }
+    updateActions();
+}
+
+void TrainPage::updateActions()
+{
+    const auto state = run_.state();
+    const bool active = run_.isActive();
+    startAction_->setEnabled(!active);
+    const bool pausedOrPending = state == TrainingRun::State::Paused || pauseAction_->property("pending").toBool();
+    pauseAction_->setEnabled(state == TrainingRun::State::Running || state == TrainingRun::State::Paused);
+    pauseAction_->setText(pausedOrPending ? tr("&Resume") : tr("&Pause"));
+    stopAction_->setEnabled(state == TrainingRun::State::Running || state == TrainingRun::State::Paused);
+    startButton_->setEnabled(startAction_->isEnabled());
+    pauseButton_->setEnabled(pauseAction_->isEnabled());
+    pauseButton_->setText(pausedOrPending ? tr("Resume") : tr("Pause"));
+    stopButton_->setEnabled(stopAction_->isEnabled());
+    for (QWidget* w : std::initializer_list<QWidget*>{steps_, batch_, learningRate_, schedule_, warmup_, weightDecay_,
+                                                      evalEvery_, validation_, seed_, output_})
+        w->setEnabled(!active);
+}
+
+void TrainPage::onMetrics()
+{
+    appendPoints(drawn_);
+    updateProgress();
+}
+
+void TrainPage::rebuildPlots()
+{
+    for (MetricPlot* p : {lossPlot_, lrPlot_, gradPlot_, speedPlot_}) {
+        p->clearData();
+        p->setXLabel(axisTitle(xAxis()));
+    }
+    drawn_ = 0;
+    smoothed_ = 0;
+    smoothWeight_ = 0;
+    appendPoints(0);
+    updateProgress();
+}
+
+double TrainPage::xOf(size_t i) const
+{
+    const auto& p = run_.history()[i];
+    switch (xAxis()) {
+    case XAxis::Step: return double(p.step);
+    case XAxis::Epoch: return p.epoch;
+    case XAxis::Tokens: return double(p.tokens);
+    case XAxis::WallTime: return i < run_.wallSeconds().size() ? run_.wallSeconds()[i] : p.elapsedSeconds;
+    }
+    return double(p.step);
+}
+
+void TrainPage::appendPoints(size_t from)
+{
+    const auto& h = run_.history();
+    for (size_t i = from; i < h.size(); ++i) {
+        const auto& p = h[i];
+        const double x = xOf(i);
+        smoothWeight_ = smoothWeight_ * kSmoothing + (1 - kSmoothing);
+        smoothed_ = smoothed_ * kSmoothing + (1 - kSmoothing) * p.trainLoss;
+        lossPlot_->append(0, x, p.trainLoss);
+        lossPlot_->append(1, x, smoothed_ / smoothWeight_);
+        if (p.valLoss) {
+            lossPlot_->append(2, x, *p.valLoss);
+            if (p.step > lastValLogged_) {
+                lastValLogged_ = p.step;
+                appendLog(tr("step %1: validation loss %2").arg(p.step).arg(number(*p.valLoss)));
+            }
+        }
+        lrPlot_->append(0, x, p.learningRate);
+        gradPlot_->append(0, x, p.gradNorm);
+        speedPlot_->append(0, x, p.tokensPerSecond);
+    }
+    drawn_ = h.size();
+    for (MetricPlot* p : {lossPlot_, lrPlot_, gradPlot_, speedPlot_})
+        p->redraw();
+}
+
+void TrainPage::updateProgress()
+{
+    const auto& h = run_.history();
+    if (h.empty()) {
+        progress_->setRange(0, std::max(1, steps_->value()));
+        progress_->setValue(0);
+        timing_->setText(tr("elapsed — · remaining —"));
+        for (QLabel* l : {stepValue_, lossValue_, valLossValue_, speedValue_})
+            l->setText(QStringLiteral("—"));
+        return;
+    }
+    const auto& p = h.back();
+    progress_->setRange(0, int(std::max<int64_t>(1, p.totalSteps)));
+    progress_->setValue(int(p.step));
+    timing_->setText(tr("elapsed %1 · remaining %2").arg(duration(p.elapsedSeconds), duration(p.etaSeconds)));
+    stepValue_->setText(tr("%1 / %2").arg(p.step).arg(p.totalSteps));
+    lossValue_->setText(number(smoothWeight_ > 0 ? smoothed_ / smoothWeight_ : p.trainLoss));
+    for (auto it = h.rbegin(); it != h.rend(); ++it)
+        if (it->valLoss) {
+            valLossValue_->setText(number(*it->valLoss));
+            break;
+        }
+    speedValue_->setText(QLocale().toString(p.tokensPerSecond, 'f', 0));
+}
+
+void TrainPage::onFinished(const lora::TrainingResult& result)
+{
+    const QString adapter = QDir::toNativeSeparators(QString::fromStdU16String(result.adapterDir.u16string()));
+    const int64_t step = result.finalMetrics ? result.finalMetrics->step : 0;
+    switch (result.status) {
+    case lora::TrainingStatus::Completed:
+        status_->setText(tr("Completed %1 steps; adapter saved to %2").arg(step).arg(adapter));
+        banner_->clearMessage();
+        break;
+    case lora::TrainingStatus::Stopped:
+        status_->setText(adapter.isEmpty() ? tr("Stopped at step %1.").arg(step)
+                                           : tr("Stopped at step %1; adapter saved to %2").arg(step).arg(adapter));
+        banner_->clearMessage();
+        break;
+    case lora::TrainingStatus::Failed:
+        status_->setText(tr("Training failed."));
+        banner_->showMessage(MessageBanner::Kind::Error,
+                             tr("<b>Training failed.</b> %1<br>Check the settings and the other pages, then press "
+                                "Start again.").arg(QString::fromStdString(result.error).toHtmlEscaped()));
+        break;
+    }
+    appendLog(status_->text());
+    updateActions();
+    Q_EMIT runFinished(result);
+}
+
+void TrainPage::appendLog(const QString& line)
+{
+    log_->appendPlainText(QTime::currentTime().toString(QStringLiteral("HH:mm:ss  ")) + line);
+}

@@ -1,0 +1,139 @@
+#pragma once
+// The Train page: training settings (with tooltips that teach each term), start / pause / resume / stop,
+// live charts of the loss (raw, smoothed, validation), learning rate, gradient norm and tokens/s against a
+// chosen x axis (step, epoch, tokens, wall time), a progress bar with elapsed and remaining time, and the log.
+// The run itself is a TrainingRun: a worker on its own QThread; this page only draws what it reports.
+#include "train/training_defaults.h"
+#include "train/training_run.h"
+
+#include "lora/dataset.h"
+#include "lora/lora_config.h"
+#include "train/training_metatypes.h"
+
+#include <QWidget>
+
+#include <functional>
+#include <optional>
+
+class MessageBanner;
+class MetricPlot;
+class QAction;
+class QComboBox;
+class QDoubleSpinBox;
+class QLabel;
+class QLineEdit;
+class QPlainTextEdit;
+class QProgressBar;
+class QPushButton;
+class QSettings;
+class QSpinBox;
+
+// What the other pages contribute to a run, gathered by MainWindow when Start is pressed.
+struct TrainInputs {
+    QString modelFolder;       // the loaded model's folder (empty: none loaded)
+    QString device = QStringLiteral("cpu");
+    QString dtype = QStringLiteral("float32");
+    int threads = 0;
+    QString dataFile;          // the loaded dataset (empty: none)
+    lora::DatasetOptions dataset;
+    lora::LoraConfig lora;
+    qint64 trainableParameters = 0;  // as the Adapter page shows it
+    QString problem;           // why no run can start now, for the user (empty: ready)
+};
+
+class TrainPage final : public QWidget {
+    Q_OBJECT
+public:
+    enum class XAxis { Step, Epoch, Tokens, WallTime };
+    Q_ENUM(XAxis)
+
+    explicit TrainPage(QWidget* parent = nullptr);
+
+    void setInputsProvider(std::function<TrainInputs()> provider) { inputs_ = std::move(provider); }
+    void applyDefaults(const TrainingDefaults& defaults);
+    void restoreSettings(const QSettings& settings);  // the user's last choices (keys "train/...")
+    void saveSettings(QSettings& settings) const;
+
+    // The configuration Start would use now, or nullopt with the reason shown in the page.
+    std::optional<lora::TrainingConfig> buildConfig();
+
+    void start();
+    void togglePause();
+    void stop();
+
+    TrainingRun* run() { return &run_; }
+    QAction* startAction() const { return startAction_; }
+    QAction* pauseAction() const { return pauseAction_; }
+    QAction* stopAction() const { return stopAction_; }
+    MetricPlot* lossPlot() const { return lossPlot_; }
+    MetricPlot* learningRatePlot() const { return lrPlot_; }
+    MetricPlot* gradNormPlot() const { return gradPlot_; }
+    MetricPlot* throughputPlot() const { return speedPlot_; }
+    QString statusText() const;
+
+    void setXAxis(XAxis axis);
+    XAxis xAxis() const;
+    void setSteps(int steps);
+    void setValidationFraction(double fraction);
+    void setSeed(quint64 seed);
+    void setOutputFolder(const QString& folder);
+
+Q_SIGNALS:
+    void settingsChanged();
+    void validationFractionChanged(double fraction);
+    void seedChanged(quint64 seed);
+    void runFinished(const lora::TrainingResult& result);
+
+private:
+    QWidget* buildSettings();
+    QWidget* buildMonitor();
+    void onStateChanged(TrainingRun::State state);
+    void onMetrics();
+    void onFinished(const lora::TrainingResult& result);
+    void rebuildPlots();
+    void appendPoints(size_t from);
+    double xOf(size_t index) const;
+    void updateProgress();
+    void updateActions();
+    void appendLog(const QString& line);
+
+    TrainingRun run_;
+    std::function<TrainInputs()> inputs_;
+    size_t drawn_ = 0;       // history entries already in the plots
+    double smoothed_ = 0;    // exponential moving average of the training loss
+    double smoothWeight_ = 0;
+    int64_t lastValLogged_ = 0;
+
+    QAction* startAction_;
+    QAction* pauseAction_;
+    QAction* stopAction_;
+    QPushButton* startButton_;
+    QPushButton* pauseButton_;
+    QPushButton* stopButton_;
+
+    QSpinBox* steps_;
+    QSpinBox* batch_;
+    QDoubleSpinBox* learningRate_;
+    QComboBox* schedule_;
+    QSpinBox* warmup_;
+    QDoubleSpinBox* weightDecay_;
+    QSpinBox* evalEvery_;
+    QDoubleSpinBox* validation_;
+    QSpinBox* seed_;
+    QLineEdit* output_;
+
+    MessageBanner* banner_;
+    QLabel* status_;
+    QProgressBar* progress_;
+    QLabel* timing_;
+    QLabel* stepValue_;
+    QLabel* lossValue_;
+    QLabel* valLossValue_;
+    QLabel* speedValue_;
+    QComboBox* xAxis_;
+    MetricPlot* lossPlot_;
+    MetricPlot* lrPlot_;
+    MetricPlot* gradPlot_;
+    MetricPlot* speedPlot_;
+    QPlainTextEdit* log_;
+};

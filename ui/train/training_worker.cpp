@@ -1,0 +1,129 @@
+#include "train/training_worker.h"
+
+#include "lora/device.h"
+
+#ifdef Q_OS_LINUX
+#include <sys/resource.h>
+#include <unistd.h>
+#endif
+
+namespace {
+
+// The trainer's threads give way to the GUI thread when they compete for a core (on a 2-core machine they
+// always do): nice +5 on this thread, which LibTorch's OpenMP workers, created from it, inherit. Qt's
+// QThread::setPriority has no effect under Linux's default scheduler, hence setpriority.
+void yieldToTheGui()
+{
+#ifdef Q_OS_LINUX
+    static thread_local bool done = false;
+    if (!done) {
+        setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), 5);
+        done = true;
+    }
+#endif
+}
+
+}  // namespace
+
+TrainingWorker::TrainingWorker(QObject* parent) : QObject(parent)
+{
+    qRegisterMetaType<lora::TrainingResult>("lora::TrainingResult");
+}
+
+void TrainingWorker::reset()
+{
+    std::lock_guard lock(mutex_);
+    paused_ = false;
+    stop_ = false;
+    announced_ = false;
+    pending_.clear();
+}
+
+void TrainingWorker::pause()
+{
+    std::lock_guard lock(mutex_);
+    paused_ = true;
+}
+
+void TrainingWorker::resume()
+{
+    {
+        std::lock_guard lock(mutex_);
+        paused_ = false;
+    }
+    changed_.notify_all();
+}
+
+void TrainingWorker::stop()
+{
+    {
+        std::lock_guard lock(mutex_);
+        stop_ = true;
+    }
+    changed_.notify_all();
+}
+
+bool TrainingWorker::isPaused() const
+{
+    std::lock_guard lock(mutex_);
+    return paused_;
+}
+
+bool TrainingWorker::stopRequested() const
+{
+    std::lock_guard lock(mutex_);
+    return stop_;
+}
+
+std::vector<lora::TrainingProgress> TrainingWorker::takeProgress()
+{
+    std::lock_guard lock(mutex_);
+    std::vector<lora::TrainingProgress> taken;
+    taken.swap(pending_);
+    announced_ = false;
+    return taken;
+}
+
+void TrainingWorker::run(const lora::TrainingConfig& config)
+{
+    lora::TrainingResult result;
+    try {
+        yieldToTheGui();
+        // LibTorch's intra-op pool and grad mode are per thread: this QThread is new to torch.
+        lora::setComputeThreads(config.threads);
+        lora::TrainingCallbacks callbacks;
+        callbacks.progress = [this](const lora::TrainingProgress& p) { report(p); };
+        callbacks.log = [this](const std::string& line) { Q_EMIT logMessage(QString::fromStdString(line)); };
+        callbacks.proceed = [this] { return proceed(); };
+        result = lora::runTraining(config, callbacks);
+    } catch (const std::exception& e) {  // runTraining never throws; a callback might
+        result.status = lora::TrainingStatus::Failed;
+        result.error = e.what();
+    }
+    Q_EMIT finished(result);
+}
+
+void TrainingWorker::report(const lora::TrainingProgress& progress)
+{
+    bool announce = false;
+    {
+        std::lock_guard lock(mutex_);
+        pending_.push_back(progress);
+        announce = !announced_;
+        announced_ = true;
+    }
+    if (announce)
+        Q_EMIT progressAvailable();
+}
+
+bool TrainingWorker::proceed()
+{
+    std::unique_lock lock(mutex_);
+    if (paused_ && !stop_) {
+        lock.unlock();
+        Q_EMIT paused();
+        lock.lock();
+    }
+    changed_.wait(lock, [this] { return !paused_ || stop_; });
+    return !stop_;
+}
