@@ -68,6 +68,7 @@ void MetricWriter::flush()
         auto& ins = *impl_->insert;
         SQLite::Transaction tx(*impl_->db, SQLite::TransactionBehavior::IMMEDIATE);
         const MetricRow* last = nullptr;
+        ins.reset();  // after a failed commit the statement may still be mid-step
         for (const auto& r : rows) {
             ins.bind(1, impl_->runId);
             ins.bind(2, r.split);
@@ -83,6 +84,7 @@ void MetricWriter::flush()
                 last = &r;
         }
         auto& p = *impl_->progress;
+        p.reset();
         p.bind(1, last->step);
         p.bind(2, last->wallSeconds);
         p.bind(3, last->tokens);
