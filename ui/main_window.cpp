@@ -4,6 +4,7 @@
 #include "data/data_page.h"
 #include "lora/model.h"
 #include "model_page.h"
+#include "runs/runs_page.h"
 
 #include <QAction>
 #include <QApplication>
@@ -36,6 +37,7 @@ MainWindow::MainWindow(QWidget* parent)
     tabs_->addTab(modelPage_, tr("&Model"));
     tabs_->addTab(dataPage_, tr("&Data"));
     tabs_->addTab(adapterPage_, tr("&Adapter"));
+    tabs_->addTab(new RunsPage, tr("R&uns"));
     setCentralWidget(tabs_);
 
     auto* file = menuBar()->addMenu(tr("&File"));
