@@ -22,7 +22,8 @@ RunStore openRunStore(const std::string& dbFlag)
                       << "(lora-cli runs resume " << id << " continues it)\n";
         return store;
     } catch (const StoreError& e) {
-        throw Error(std::string(e.what()) + " To use it: --db " + e.freshPath().string());
+        throw Error(std::string(e.what()) + " With lora-cli: add --db " + e.freshPath().string() +
+                    " to go on with a new database.");
     }
 }
 
