@@ -1,5 +1,6 @@
 find_package(nlohmann_json 3.10 REQUIRED)
 find_package(SQLiteCpp REQUIRED)
+find_package(OpenSSL REQUIRED COMPONENTS Crypto)  # sha256 of models, data, checkpoints and adapters
 find_package(CLI11 REQUIRED)
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(PCRE2 REQUIRED IMPORTED_TARGET libpcre2-8)

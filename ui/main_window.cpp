@@ -7,6 +7,7 @@
 #include "train/train_page.h"
 #include "train/training_defaults.h"
 #include "tryit/try_page.h"
+#include "runs/runs_page.h"
 
 #include <QAction>
 #include <QApplication>
@@ -43,6 +44,7 @@ MainWindow::MainWindow(QWidget* parent)
     tabs_->addTab(adapterPage_, tr("&Adapter"));
     tabs_->addTab(trainPage_, tr("&Train"));
     tabs_->addTab(tryPage_, tr("Tr&y it"));
+    tabs_->addTab(new RunsPage, tr("R&uns"));
     setCentralWidget(tabs_);
 
     auto* file = menuBar()->addMenu(tr("&File"));

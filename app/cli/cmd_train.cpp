@@ -1,9 +1,12 @@
 // lora-cli train: a LoRA (or full fine-tuning) run from flags or a run file, progress on stderr, a PEFT adapter
 // folder and checkpoints in --out. Ctrl-C stops after the current step and keeps a checkpoint to --resume from.
+// The run is recorded in the run database (config, status, every step's metrics, checkpoints, the adapter).
 #include "commands.h"
 #include "lora_options.h"
+#include "run_db.h"
 
 #include "lora/error.h"
+#include "lora/run_store.h"
 #include "lora/training.h"
 #include "lora/training_job.h"
 
@@ -16,6 +19,7 @@
 #include <iostream>
 #include <memory>
 #include <mutex>
+#include <optional>
 
 namespace lora::cli {
 namespace {
@@ -33,6 +37,10 @@ struct TrainFlags {
     std::string resume;
     std::string model, tokenizer, data, out, metrics;
     std::string format, schedule, device, dtype;
+    std::string db, name;
+    std::vector<std::string> tags;
+    bool noDb = false, reportCommits = false;
+    int commitMs = 1000;
     int64_t steps = 0, batchSize = 0, gradAccum = 0, warmup = 0, evalEvery = 0, evalBatches = 0;
     int64_t saveEvery = 0, saveLimit = 0, blockSize = 0, maxLength = 0;
     double epochs = 0, lr = 0, weightDecay = 0, maxGradNorm = 0, valFraction = 0;
@@ -204,6 +212,53 @@ nlohmann::json progressJson(const TrainingProgress& p)
     return j;
 }
 
+// "trainable params: 1,234 || all params: 5,678 || trainable%: ..." (the trainer's log line, PEFT's wording).
+std::optional<std::pair<int64_t, int64_t>> parseParamsLine(const std::string& line)
+{
+    const std::string t = "trainable params: ", a = " || all params: ";
+    const auto ti = line.find(t), ai = line.find(a);
+    if (ti != 0 || ai == std::string::npos)
+        return std::nullopt;
+    auto number = [](const std::string& s) {
+        std::string digits;
+        for (char c : s) {
+            if (c == ',')
+                continue;
+            if (c < '0' || c > '9')
+                break;
+            digits += c;
+        }
+        return digits.empty() ? int64_t(-1) : std::stoll(digits);
+    };
+    const int64_t trainable = number(line.substr(t.size())), all = number(line.substr(ai + a.size()));
+    if (trainable < 0 || all < 0)
+        return std::nullopt;
+    return std::make_pair(all, trainable);
+}
+
+void addMetricRows(MetricWriter& writer, const TrainingProgress& p)
+{
+    auto row = [&](const char* split, const char* name, double value) {
+        writer.add({p.step, p.epoch, p.tokens, p.elapsedSeconds, split, name, value});
+    };
+    row("train", "loss", p.trainLoss);
+    row("train", "learning_rate", p.learningRate);
+    row("train", "grad_norm", p.gradNorm);
+    row("train", "tokens_per_second", p.tokensPerSecond);
+    if (p.valLoss)
+        row("val", "loss", *p.valLoss);
+}
+
+RunStatus runStatusOf(TrainingStatus status)
+{
+    switch (status) {
+    case TrainingStatus::Completed: return RunStatus::Completed;
+    case TrainingStatus::Stopped: return RunStatus::Stopped;
+    case TrainingStatus::Failed: break;
+    }
+    return RunStatus::Failed;
+}
+
 int train(const CLI::App& cmd, const TrainFlags& f)
 {
     const TrainingConfig config = resolveConfig(cmd, f);
@@ -213,19 +268,83 @@ int train(const CLI::App& cmd, const TrainFlags& f)
     }
     if (config.outputDir.empty())
         throw Error("no output folder: pass --out DIR (or output_dir in the run file)");
-
-    // Metrics of every step, one JSON object a line, appended so a resumed run continues the same file.
     const std::string metricsFile = f.metrics.empty() ? (config.outputDir / "metrics.jsonl").string() : f.metrics;
+    RecordOptions record;
+    record.db = f.db;
+    record.enabled = !f.noDb;
+    record.reportCommits = f.reportCommits;
+    record.commitMs = f.commitMs;
+    record.name = f.name;
+    record.tags = f.tags;
+    return trainAndRecord(config, metricsFile, record);
+}
+
+}  // namespace
+
+int trainAndRecord(const TrainingConfig& config, const std::string& metricsFile, const RecordOptions& record)
+{
+    // Metrics of every step, one JSON object a line, appended so a resumed run continues the same file.
     std::filesystem::create_directories(config.outputDir);
     std::ofstream metrics(metricsFile, std::ios::app);
     if (!metrics)
         throw Error(metricsFile + ": cannot be opened for writing");
 
-    TrainingJob job(config);
+    // The run's row in the database: created here, or the existing one when resuming it.
+    std::optional<RunStore> store;
+    std::unique_ptr<MetricWriter> writer;
+    int64_t runId = 0;
+    bool dbWarned = false;
     std::mutex out;
-    job.onLog([&](const std::string& message) {
+    auto dbWarning = [&](const std::exception& e) {
         std::lock_guard lock(out);
-        std::cerr << message << "\n";
+        if (!dbWarned)
+            std::cerr << "lora-cli: warning: the run database could not be written (training goes on; metrics stay "
+                         "in " << metricsFile << "): " << e.what() << "\n";
+        dbWarned = true;
+    };
+    if (record.enabled) {
+        store.emplace(openRunStore(record.db));
+        if (record.runId) {
+            runId = *record.runId;
+        } else {
+            NewRun run;
+            run.name = record.name.empty() ? config.outputDir.filename().string() : record.name;
+            run.modelPath = config.modelDir.string();
+            run.datasetPath = config.dataFile.string();
+            run.configJson = trainingConfigToJson(config);
+            run.device = config.device;
+            run.outputDir = config.outputDir.string();
+            run.totalSteps = config.maxSteps;
+            run.tags = record.tags;
+            runId = store->createRun(run);
+        }
+        store->markRunning(runId);
+        MetricWriterOptions writerOptions;
+        writerOptions.maxDelay = std::chrono::milliseconds(record.commitMs);
+        writer = std::make_unique<MetricWriter>(store->path(), runId, writerOptions);
+        if (record.reportCommits)
+            writer->onCommit([&](int64_t step, size_t rows) {
+                std::lock_guard lock(out);
+                std::cerr << "db: run " << runId << " metrics committed through step " << step << " (" << rows
+                          << " rows)" << std::endl;
+            });
+        std::cerr << "run " << runId << " recorded in " << store->path().string() << std::endl;
+    }
+
+    TrainingJob job(config);
+    job.onLog([&](const std::string& message) {
+        {
+            std::lock_guard lock(out);
+            std::cerr << message << "\n";
+        }
+        if (store)
+            if (const auto params = parseParamsLine(message)) {
+                try {
+                    store->setParameters(runId, params->first, params->second);
+                } catch (const std::exception& e) {
+                    dbWarning(e);
+                }
+            }
     });
     job.onProgress([&](const TrainingProgress& p) {
         {
@@ -233,13 +352,53 @@ int train(const CLI::App& cmd, const TrainFlags& f)
             std::cerr << progressLine(p) << std::endl;
             metrics << progressJson(p).dump() << "\n" << std::flush;
         }
+        if (writer) {
+            try {
+                addMetricRows(*writer, p);
+                writer->endStep(p.step);
+            } catch (const std::exception& e) {
+                dbWarning(e);  // the rows stay waiting and go with the next commit
+            }
+        }
         if (interrupted)
             job.stop();
+    });
+    job.onCheckpoint([&](const std::filesystem::path& dir, int64_t step) {
+        if (!store)
+            return;
+        try {
+            writer->flush();  // the metrics up to the checkpoint first, so a resume never misses any
+            store->addCheckpoint(runId, step, dir);
+        } catch (const std::exception& e) {
+            dbWarning(e);
+        }
     });
     std::signal(SIGINT, onInterrupt);
     job.start();
     const auto result = job.wait();
     std::signal(SIGINT, SIG_DFL);
+
+    std::optional<int64_t> adapterId;
+    if (store) {
+        try {
+            writer->flush();
+            if (result.status == TrainingStatus::Completed && config.mode == TrainingMode::Lora &&
+                !result.adapterDir.empty()) {
+                for (const auto& a : store->adapters())  // a resumed run that had already stored its adapter
+                    if (a.runId == runId)
+                        store->deleteAdapter(a.id);
+                adapterId = store->importAdapter(result.adapterDir, store->run(runId)->name, runId);
+            }
+            RunOutcome outcome;
+            outcome.status = runStatusOf(result.status);
+            outcome.error = result.error;
+            if (result.finalMetrics)
+                outcome.trainSeconds = result.finalMetrics->elapsedSeconds;
+            store->finishRun(runId, outcome);
+        } catch (const std::exception& e) {
+            dbWarning(e);
+        }
+    }
 
     nlohmann::json summary;
     summary["status"] = statusName(result.status);
@@ -249,6 +408,11 @@ int train(const CLI::App& cmd, const TrainFlags& f)
         summary["final"] = progressJson(*result.finalMetrics);
     summary["output_dir"] = result.adapterDir.string();
     summary["last_checkpoint"] = result.lastCheckpoint.string();
+    if (store) {
+        summary["run_id"] = runId;
+        summary["database"] = store->path().string();
+        summary["adapter_id"] = adapterId ? nlohmann::json(*adapterId) : nlohmann::json(nullptr);
+    }
     std::cout << summary.dump() << "\n";
     if (result.status == TrainingStatus::Failed) {
         std::cerr << "lora-cli: training failed: " << result.error << "\n";
@@ -259,13 +423,14 @@ int train(const CLI::App& cmd, const TrainFlags& f)
         return 1;
     }
     if (result.status == TrainingStatus::Stopped) {
-        std::cerr << "stopped; resume with --resume " << result.lastCheckpoint.string() << "\n";
+        std::cerr << "stopped; resume with --resume " << result.lastCheckpoint.string();
+        if (store)
+            std::cerr << " (or: lora-cli runs resume " << runId << ")";
+        std::cerr << "\n";
         return 2;
     }
     return 0;
 }
-
-}  // namespace
 
 void addTrainCommand(CLI::App& app, Action& selected)
 {
@@ -311,6 +476,15 @@ void addTrainCommand(CLI::App& app, Action& selected)
     cmd->add_flag("--save-initial", f->saveInitial, "Also write the untrained adapter to OUT/initial_adapter");
     cmd->add_option("--metrics", f->metrics, "Per-step metrics file (default: OUT/metrics.jsonl)");
     cmd->add_flag("--print-config", f->printConfig, "Print the resolved run file and exit");
+    addDbOption(*cmd, f->db);
+    cmd->add_flag("--no-db", f->noDb, "Do not record the run in the run database");
+    cmd->add_option("--name", f->name, "The run's name in the database (default: the --out folder's name)");
+    cmd->add_option("--tag", f->tags, "A tag for the run (repeatable)");
+    cmd->add_option("--commit-ms", f->commitMs,
+                    "Commit metrics to the database at the first step boundary after this many ms (default 1000; "
+                    "checkpoints and the end always commit)");
+    cmd->add_flag("--report-commits", f->reportCommits,
+                  "Print a line on stderr after each commit of metrics to the database (for tools following a run)");
     cmd->callback([&selected, cmd, f] { selected = [=] { return train(*cmd, *f); }; });
 }
 

@@ -18,5 +18,7 @@ void addGenerateCommand(CLI::App& app, Action& selected);
 void addMergeCommand(CLI::App& app, Action& selected);
 void addExportCommand(CLI::App& app, Action& selected);
 void addTrainCommand(CLI::App& app, Action& selected);
+void addRunsCommand(CLI::App& app, Action& selected);
+void addAdaptersCommand(CLI::App& app, Action& selected);
 
 }  // namespace lora::cli

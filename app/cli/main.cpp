@@ -19,6 +19,8 @@ int main(int argc, char** argv)
     lora::cli::addMergeCommand(app, selected);
     lora::cli::addExportCommand(app, selected);
     lora::cli::addTrainCommand(app, selected);
+    lora::cli::addRunsCommand(app, selected);
+    lora::cli::addAdaptersCommand(app, selected);
     CLI11_PARSE(app, argc, argv);
     try {
         return selected ? selected() : 0;

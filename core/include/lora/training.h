@@ -122,6 +122,8 @@ struct TrainingCallbacks {
     // Asked before every optimizer step: false stops the run there (a checkpoint and the adapter are saved).
     // It may block, which pauses training; time spent in it is not counted as training time.
     std::function<bool()> proceed;
+    // After a checkpoint folder was written (and renamed into place): its path and step.
+    std::function<void(const std::filesystem::path&, int64_t step)> checkpoint;
 };
 
 // Trains synchronously on the calling thread. Never throws: every error becomes a Failed result. Errors in

@@ -25,6 +25,7 @@ public:
     void onProgress(std::function<void(const TrainingProgress&)> callback);
     void onLog(std::function<void(const std::string&)> callback);
     void onResult(std::function<void(const TrainingResult&)> callback);
+    void onCheckpoint(std::function<void(const std::filesystem::path&, int64_t step)> callback);
 
     // Starts the worker thread; a second call does nothing.
     void start();
@@ -47,6 +48,7 @@ private:
     std::function<void(const TrainingProgress&)> onProgress_;
     std::function<void(const std::string&)> onLog_;
     std::function<void(const TrainingResult&)> onResult_;
+    std::function<void(const std::filesystem::path&, int64_t)> onCheckpoint_;
 
     mutable std::mutex mutex_;
     std::condition_variable changed_;

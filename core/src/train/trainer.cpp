@@ -108,6 +108,8 @@ void Trainer::checkpoint()
     lastCheckpointStep_ = state_.step;
     pruneCheckpoints(dir, config_.saveTotalLimit);
     log("checkpoint: " + lastCheckpoint_.string());
+    if (callbacks_.checkpoint)
+        callbacks_.checkpoint(lastCheckpoint_, state_.step);
 }
 
 void Trainer::saveOutput(TrainingResult& result)

@@ -22,6 +22,10 @@ TrainingJob::~TrainingJob()
 void TrainingJob::onProgress(std::function<void(const TrainingProgress&)> callback) { onProgress_ = std::move(callback); }
 void TrainingJob::onLog(std::function<void(const std::string&)> callback) { onLog_ = std::move(callback); }
 void TrainingJob::onResult(std::function<void(const TrainingResult&)> callback) { onResult_ = std::move(callback); }
+void TrainingJob::onCheckpoint(std::function<void(const std::filesystem::path&, int64_t)> callback)
+{
+    onCheckpoint_ = std::move(callback);
+}
 
 void TrainingJob::start()
 {
@@ -39,6 +43,7 @@ void TrainingJob::start()
             TrainingCallbacks callbacks;
             callbacks.progress = onProgress_;
             callbacks.log = onLog_;
+            callbacks.checkpoint = onCheckpoint_;
             callbacks.proceed = [this] { return proceed(); };
             result = runTraining(config_, callbacks);
         } catch (const std::exception& e) {

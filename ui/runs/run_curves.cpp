@@ -1,0 +1,100 @@
+#include "runs/run_curves.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QVBoxLayout>
+
+#include <set>
+
+RunCurves::RunCurves(QWidget* parent)
+    : QWidget(parent), plot_(new ThemedPlot), metric_(new QComboBox), xAxis_(new QComboBox), log_(new QCheckBox(tr("Log scale")))
+{
+    xAxis_->addItem(tr("Step"), int(XAxis::Step));
+    xAxis_->addItem(tr("Epoch"), int(XAxis::Epoch));
+    xAxis_->addItem(tr("Tokens"), int(XAxis::Tokens));
+    xAxis_->addItem(tr("Training time (s)"), int(XAxis::WallTime));
+    auto* controls = new QHBoxLayout;
+    controls->addWidget(new QLabel(tr("Metric:")));
+    controls->addWidget(metric_, 1);
+    controls->addWidget(new QLabel(tr("x:")));
+    controls->addWidget(xAxis_);
+    controls->addWidget(log_);
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addLayout(controls);
+    layout->addWidget(plot_, 1);
+    plot_->legend->setVisible(true);
+    plot_->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
+    connect(metric_, &QComboBox::currentIndexChanged, this, [this] { replot(); });
+    connect(xAxis_, &QComboBox::currentIndexChanged, this, [this] { replot(); });
+    connect(log_, &QCheckBox::toggled, this, [this] { replot(); });
+}
+
+QStringList RunCurves::metricNames() const
+{
+    std::set<QString> names;
+    for (const auto& r : runs_)
+        for (const auto& m : r.metrics)
+            names.insert(QString::fromStdString(m.split + "/" + m.name));
+    return {names.begin(), names.end()};
+}
+
+void RunCurves::setRuns(std::vector<RunCurveData> runs)
+{
+    runs_ = std::move(runs);
+    const QString current = metric_->currentText();
+    const QSignalBlocker block(metric_);
+    metric_->clear();
+    metric_->addItems(metricNames());
+    const int keep = metric_->findText(current.isEmpty() ? QStringLiteral("train/loss") : current);
+    metric_->setCurrentIndex(keep >= 0 ? keep : 0);
+    replot();
+}
+
+void RunCurves::setMetric(const QString& splitAndName) { metric_->setCurrentText(splitAndName); }
+void RunCurves::setXAxis(XAxis axis) { xAxis_->setCurrentIndex(xAxis_->findData(int(axis))); }
+void RunCurves::setLogScale(bool on) { log_->setChecked(on); }
+
+void RunCurves::replot()
+{
+    plot_->clearGraphs();
+    const auto parts = metric_->currentText().split('/');
+    const auto axis = XAxis(xAxis_->currentData().toInt());
+    plot_->xAxis->setLabel(xAxis_->currentText());
+    plot_->yAxis->setLabel(metric_->currentText());
+    const bool log = log_->isChecked();
+    plot_->yAxis->setScaleType(log ? QCPAxis::stLogarithmic : QCPAxis::stLinear);
+    if (log)
+        plot_->yAxis->setTicker(QSharedPointer<QCPAxisTickerLog>::create());
+    else
+        plot_->yAxis->setTicker(QSharedPointer<QCPAxisTicker>::create());
+    if (parts.size() == 2) {
+        int i = 0;
+        for (const auto& r : runs_) {
+            QVector<double> xs, ys;
+            for (const auto& m : r.metrics) {
+                if (QString::fromStdString(m.split) != parts[0] || QString::fromStdString(m.name) != parts[1])
+                    continue;
+                if (log && m.value <= 0)
+                    continue;
+                double x = double(m.step);
+                if (axis == XAxis::Epoch)
+                    x = m.epoch;
+                else if (axis == XAxis::Tokens)
+                    x = double(m.tokens);
+                else if (axis == XAxis::WallTime)
+                    x = m.wallSeconds;
+                xs << x;
+                ys << m.value;
+            }
+            auto* graph = plot_->addGraph();
+            graph->setName(QStringLiteral("#%1 %2").arg(r.run.id).arg(QString::fromStdString(r.run.name)));
+            graph->setPen(QPen(QColor::fromHsv((i++ * 67) % 360, 200, 210), 1.5));
+            graph->setData(xs, ys, true);
+        }
+    }
+    plot_->rescaleAxes();
+    plot_->replot();
+}
