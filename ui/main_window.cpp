@@ -44,7 +44,14 @@ MainWindow::MainWindow(QWidget* parent)
     tabs_->addTab(adapterPage_, tr("&Adapter"));
     tabs_->addTab(trainPage_, tr("&Train"));
     tabs_->addTab(tryPage_, tr("Tr&y it"));
-    tabs_->addTab(new RunsPage, tr("R&uns"));
+    auto* runsPage = new RunsPage;
+    tabs_->addTab(runsPage, tr("R&uns"));
+    // Runs from this window (and from lora-cli, sharing the database) show up when the page is looked at.
+    connect(trainPage_, &TrainPage::runFinished, runsPage, &RunsPage::reload);
+    connect(tabs_, &QTabWidget::currentChanged, runsPage, [this, runsPage](int index) {
+        if (tabs_->widget(index) == runsPage)
+            runsPage->reload();
+    });
     setCentralWidget(tabs_);
 
     auto* file = menuBar()->addMenu(tr("&File"));

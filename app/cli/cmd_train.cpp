@@ -8,6 +8,7 @@
 #include "lora/error.h"
 #include "lora/run_store.h"
 #include "lora/training.h"
+#include "lora/run_recorder.h"
 #include "lora/training_job.h"
 
 #include <nlohmann/json.hpp>
@@ -212,53 +213,6 @@ nlohmann::json progressJson(const TrainingProgress& p)
     return j;
 }
 
-// "trainable params: 1,234 || all params: 5,678 || trainable%: ..." (the trainer's log line, PEFT's wording).
-std::optional<std::pair<int64_t, int64_t>> parseParamsLine(const std::string& line)
-{
-    const std::string t = "trainable params: ", a = " || all params: ";
-    const auto ti = line.find(t), ai = line.find(a);
-    if (ti != 0 || ai == std::string::npos)
-        return std::nullopt;
-    auto number = [](const std::string& s) {
-        std::string digits;
-        for (char c : s) {
-            if (c == ',')
-                continue;
-            if (c < '0' || c > '9')
-                break;
-            digits += c;
-        }
-        return digits.empty() ? int64_t(-1) : std::stoll(digits);
-    };
-    const int64_t trainable = number(line.substr(t.size())), all = number(line.substr(ai + a.size()));
-    if (trainable < 0 || all < 0)
-        return std::nullopt;
-    return std::make_pair(all, trainable);
-}
-
-void addMetricRows(MetricWriter& writer, const TrainingProgress& p)
-{
-    auto row = [&](const char* split, const char* name, double value) {
-        writer.add({p.step, p.epoch, p.tokens, p.elapsedSeconds, split, name, value});
-    };
-    row("train", "loss", p.trainLoss);
-    row("train", "learning_rate", p.learningRate);
-    row("train", "grad_norm", p.gradNorm);
-    row("train", "tokens_per_second", p.tokensPerSecond);
-    if (p.valLoss)
-        row("val", "loss", *p.valLoss);
-}
-
-RunStatus runStatusOf(TrainingStatus status)
-{
-    switch (status) {
-    case TrainingStatus::Completed: return RunStatus::Completed;
-    case TrainingStatus::Stopped: return RunStatus::Stopped;
-    case TrainingStatus::Failed: break;
-    }
-    return RunStatus::Failed;
-}
-
 int train(const CLI::App& cmd, const TrainFlags& f)
 {
     const TrainingConfig config = resolveConfig(cmd, f);
@@ -289,62 +243,35 @@ int trainAndRecord(const TrainingConfig& config, const std::string& metricsFile,
     if (!metrics)
         throw Error(metricsFile + ": cannot be opened for writing");
 
-    // The run's row in the database: created here, or the existing one when resuming it.
-    std::optional<RunStore> store;
-    std::unique_ptr<MetricWriter> writer;
-    int64_t runId = 0;
-    bool dbWarned = false;
     std::mutex out;
-    auto dbWarning = [&](const std::exception& e) {
-        std::lock_guard lock(out);
-        if (!dbWarned)
-            std::cerr << "lora-cli: warning: the run database could not be written (training goes on; metrics stay "
-                         "in " << metricsFile << "): " << e.what() << "\n";
-        dbWarned = true;
-    };
+    // The run's row in the database: created here, or the existing one when resuming it.
+    std::unique_ptr<RunRecorder> recorder;
     if (record.enabled) {
-        store.emplace(openRunStore(record.db));
-        if (record.runId) {
-            runId = *record.runId;
-        } else {
-            NewRun run;
-            run.name = record.name.empty() ? config.outputDir.filename().string() : record.name;
-            run.modelPath = config.modelDir.string();
-            run.datasetPath = config.dataFile.string();
-            run.configJson = trainingConfigToJson(config);
-            run.device = config.device;
-            run.outputDir = config.outputDir.string();
-            run.totalSteps = config.maxSteps;
-            run.tags = record.tags;
-            runId = store->createRun(run);
-        }
-        store->markRunning(runId);
-        MetricWriterOptions writerOptions;
-        writerOptions.maxDelay = std::chrono::milliseconds(record.commitMs);
-        writer = std::make_unique<MetricWriter>(store->path(), runId, writerOptions);
+        const auto database = openRunStore(record.db).path();  // reports stale runs; a locked/corrupt db says what to do
+        RecorderOptions options;
+        options.database = database;
+        options.name = record.name;
+        options.tags = record.tags;
+        options.resumeRun = record.runId;
+        options.commitDelay = std::chrono::milliseconds(record.commitMs);
+        recorder = std::make_unique<RunRecorder>(config, options);
+        recorder->onWarning([&](const std::string& message) {
+            std::lock_guard lock(out);
+            std::cerr << "lora-cli: warning: " << message << " (metrics stay in " << metricsFile << ")\n";
+        });
         if (record.reportCommits)
-            writer->onCommit([&](int64_t step, size_t rows) {
+            recorder->onCommit([&, runId = recorder->runId()](int64_t step, size_t rows) {
                 std::lock_guard lock(out);
                 std::cerr << "db: run " << runId << " metrics committed through step " << step << " (" << rows
                           << " rows)" << std::endl;
             });
-        std::cerr << "run " << runId << " recorded in " << store->path().string() << std::endl;
+        std::cerr << "run " << recorder->runId() << " recorded in " << database.string() << std::endl;
     }
 
     TrainingJob job(config);
     job.onLog([&](const std::string& message) {
-        {
-            std::lock_guard lock(out);
-            std::cerr << message << "\n";
-        }
-        if (store)
-            if (const auto params = parseParamsLine(message)) {
-                try {
-                    store->setParameters(runId, params->first, params->second);
-                } catch (const std::exception& e) {
-                    dbWarning(e);
-                }
-            }
+        std::lock_guard lock(out);
+        std::cerr << message << "\n";
     });
     job.onProgress([&](const TrainingProgress& p) {
         {
@@ -352,53 +279,20 @@ int trainAndRecord(const TrainingConfig& config, const std::string& metricsFile,
             std::cerr << progressLine(p) << std::endl;
             metrics << progressJson(p).dump() << "\n" << std::flush;
         }
-        if (writer) {
-            try {
-                addMetricRows(*writer, p);
-                writer->endStep(p.step);
-            } catch (const std::exception& e) {
-                dbWarning(e);  // the rows stay waiting and go with the next commit
-            }
-        }
+        if (recorder)
+            recorder->progress(p);
         if (interrupted)
             job.stop();
     });
     job.onCheckpoint([&](const std::filesystem::path& dir, int64_t step) {
-        if (!store)
-            return;
-        try {
-            writer->flush();  // the metrics up to the checkpoint first, so a resume never misses any
-            store->addCheckpoint(runId, step, dir);
-        } catch (const std::exception& e) {
-            dbWarning(e);
-        }
+        if (recorder)
+            recorder->checkpoint(dir, step);
     });
     std::signal(SIGINT, onInterrupt);
     job.start();
     const auto result = job.wait();
     std::signal(SIGINT, SIG_DFL);
-
-    std::optional<int64_t> adapterId;
-    if (store) {
-        try {
-            writer->flush();
-            if (result.status == TrainingStatus::Completed && config.mode == TrainingMode::Lora &&
-                !result.adapterDir.empty()) {
-                for (const auto& a : store->adapters())  // a resumed run that had already stored its adapter
-                    if (a.runId == runId)
-                        store->deleteAdapter(a.id);
-                adapterId = store->importAdapter(result.adapterDir, store->run(runId)->name, runId);
-            }
-            RunOutcome outcome;
-            outcome.status = runStatusOf(result.status);
-            outcome.error = result.error;
-            if (result.finalMetrics)
-                outcome.trainSeconds = result.finalMetrics->elapsedSeconds;
-            store->finishRun(runId, outcome);
-        } catch (const std::exception& e) {
-            dbWarning(e);
-        }
-    }
+    const std::optional<int64_t> adapterId = recorder ? recorder->finish(result) : std::nullopt;
 
     nlohmann::json summary;
     summary["status"] = statusName(result.status);
@@ -408,9 +302,9 @@ int trainAndRecord(const TrainingConfig& config, const std::string& metricsFile,
         summary["final"] = progressJson(*result.finalMetrics);
     summary["output_dir"] = result.adapterDir.string();
     summary["last_checkpoint"] = result.lastCheckpoint.string();
-    if (store) {
-        summary["run_id"] = runId;
-        summary["database"] = store->path().string();
+    if (recorder) {
+        summary["run_id"] = recorder->runId();
+        summary["database"] = recorder->database().string();
         summary["adapter_id"] = adapterId ? nlohmann::json(*adapterId) : nlohmann::json(nullptr);
     }
     std::cout << summary.dump() << "\n";
@@ -424,8 +318,8 @@ int trainAndRecord(const TrainingConfig& config, const std::string& metricsFile,
     }
     if (result.status == TrainingStatus::Stopped) {
         std::cerr << "stopped; resume with --resume " << result.lastCheckpoint.string();
-        if (store)
-            std::cerr << " (or: lora-cli runs resume " << runId << ")";
+        if (recorder)
+            std::cerr << " (or: lora-cli runs resume " << recorder->runId() << ")";
         std::cerr << "\n";
         return 2;
     }

@@ -13,6 +13,7 @@
 
 #include "lora/lora_targets.h"
 #include "lora/model.h"
+#include "lora/run_store.h"
 
 #include <QLabel>
 #include <QPlainTextEdit>
@@ -154,6 +155,21 @@ private Q_SLOTS:
 
         // The trained adapter is what the Try it page compares against.
         QCOMPARE(w.tryPage()->adapterFolder(), adapter);
+
+        // The run is in the history lora-cli and the Runs page read: status, every step's loss, parameters.
+        lora::RunStore store(lora::RunStore::defaultPath());
+        std::optional<lora::RunRecord> recorded;
+        for (const auto& r : store.runs())
+            if (QString::fromStdString(r.outputDir) == adapter)
+                recorded = r;
+        QVERIFY2(recorded, "the GUI's run is not in the run database");
+        QCOMPARE(recorded->status, lora::RunStatus::Stopped);
+        QCOMPARE(recorded->stepsDone, result.finalMetrics->step);
+        QCOMPARE(recorded->trainableParams, result.finalMetrics->trainableParameters);
+        QVERIFY(recorded->trainableParams > 0);
+        const auto losses = store.metrics(recorded->id, "train", "loss");
+        QCOMPARE(int64_t(losses.size()), result.finalMetrics->step);
+        QCOMPARE(losses.front().value, history.front().trainLoss);
     }
 
     void problemsAreShownAndTheAppStaysUsable()

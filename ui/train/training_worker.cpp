@@ -1,6 +1,7 @@
 #include "train/training_worker.h"
 
 #include "lora/device.h"
+#include "lora/run_recorder.h"
 
 #ifdef Q_OS_LINUX
 #include <sys/resource.h>
@@ -91,11 +92,32 @@ void TrainingWorker::run(const lora::TrainingConfig& config)
         yieldToTheGui();
         // LibTorch's intra-op pool and grad mode are per thread: this QThread is new to torch.
         lora::setComputeThreads(config.threads);
+        // The run goes into the history the Runs page (and lora-cli) read; without a database it still trains.
+        std::unique_ptr<lora::RunRecorder> recorder;
+        try {
+            recorder = std::make_unique<lora::RunRecorder>(config, lora::RecorderOptions{});
+            recorder->onWarning([this](const std::string& m) { Q_EMIT logMessage(QString::fromStdString(m)); });
+            Q_EMIT logMessage(tr("Run %1 recorded in %2")
+                                  .arg(recorder->runId())
+                                  .arg(QString::fromStdString(recorder->database().string())));
+        } catch (const std::exception& e) {
+            Q_EMIT logMessage(tr("This run is not recorded in the run history: %1").arg(QString::fromUtf8(e.what())));
+        }
         lora::TrainingCallbacks callbacks;
-        callbacks.progress = [this](const lora::TrainingProgress& p) { report(p); };
+        callbacks.progress = [this, &recorder](const lora::TrainingProgress& p) {
+            if (recorder)
+                recorder->progress(p);
+            report(p);
+        };
         callbacks.log = [this](const std::string& line) { Q_EMIT logMessage(QString::fromStdString(line)); };
         callbacks.proceed = [this] { return proceed(); };
+        callbacks.checkpoint = [&recorder](const std::filesystem::path& dir, int64_t step) {
+            if (recorder)
+                recorder->checkpoint(dir, step);
+        };
         result = lora::runTraining(config, callbacks);
+        if (recorder)
+            recorder->finish(result);
     } catch (const std::exception& e) {  // runTraining never throws; a callback might
         result.status = lora::TrainingStatus::Failed;
         result.error = e.what();

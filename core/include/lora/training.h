@@ -101,6 +101,8 @@ struct TrainingProgress {
     double tokensPerSecond = 0;  // since start (or resume), paused time excluded
     double elapsedSeconds = 0;   // training time, paused time excluded, including time before a resume
     double etaSeconds = 0;
+    int64_t trainableParameters = 0;  // what the run trains (the adapter, or every weight when full)
+    int64_t totalParameters = 0;      // the model's, plus the adapter's (PEFT's "all params")
 };
 
 enum class TrainingStatus { Completed, Stopped, Failed };

@@ -70,6 +70,8 @@ void Trainer::setUp()
                                                     : Trainable::full(*model_);
     const int64_t trainable = trainable_->parameterCount();
     const int64_t all = description.totalParameters + (config_.mode == TrainingMode::Lora ? trainable : 0);
+    trainableParameters_ = trainable;
+    totalParameters_ = all;
     char percent[32];
     std::snprintf(percent, sizeof percent, "%.4f", 100.0 * static_cast<double>(trainable) / static_cast<double>(all));
     log("trainable params: " + withCommas(trainable) + " || all params: " + withCommas(all) +

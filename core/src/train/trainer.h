@@ -50,6 +50,8 @@ private:
     std::filesystem::path lastCheckpoint_;
     int64_t lastCheckpointStep_ = -1;
     std::optional<TrainingProgress> last_;
+    int64_t trainableParameters_ = 0;
+    int64_t totalParameters_ = 0;
 
     using Clock = std::chrono::steady_clock;
     Clock::time_point sessionStart_;

@@ -137,6 +137,8 @@ Trainer::StepOutcome Trainer::step()
     p.trainLoss = state_.lastLoss;
     p.learningRate = lr;
     p.gradNorm = norm;
+    p.trainableParameters = trainableParameters_;
+    p.totalParameters = totalParameters_;
     const double active = activeSeconds();
     p.elapsedSeconds = elapsedBefore_ + active;
     p.tokensPerSecond = active > 0 ? static_cast<double>(sessionTokens_) / active : 0.0;
