@@ -43,6 +43,10 @@ public:
     const std::vector<TensorInfo>& tensors() const { return tensors_; }
     const TensorInfo* find(const std::string& name) const;  // nullptr when absent
     std::span<const std::byte> bytes(const TensorInfo& tensor) const;
+    // Done with this tensor's bytes for now: their pages leave this process's resident memory (they stay in
+    // the page cache, and bytes() still works: a later read maps them back from the file). A loader that
+    // copies each tensor out then holds one copy of the weights, not two.
+    void release(const TensorInfo& tensor) const;
     const std::map<std::string, std::string>& metadata() const { return metadata_; }
 
     SafetensorsFile(const SafetensorsFile&) = delete;

@@ -104,8 +104,13 @@ GPT2LMHeadModel::GPT2LMHeadModel(const ModelConfig& c, const torch::TensorOption
 
 torch::Tensor GPT2LMHeadModel::forward(const torch::Tensor& inputIds, const torch::Tensor& attentionMask)
 {
+    return lm_head->forward(forwardHidden(inputIds, attentionMask));
+}
+
+torch::Tensor GPT2LMHeadModel::forwardHidden(const torch::Tensor& inputIds, const torch::Tensor& attentionMask)
+{
     checkInputs(inputIds, attentionMask);
-    return lm_head->forward(transformer->forward(inputIds, attentionMask));
+    return transformer->forward(inputIds, attentionMask);
 }
 
 torch::Tensor GPT2LMHeadModel::forwardCached(const torch::Tensor& inputIds, KvCache& cache, bool lastOnly)

@@ -66,6 +66,8 @@ public:
     GPT2LMHeadModel(const ModelConfig& c, const torch::TensorOptions& options);
     torch::Tensor forward(const torch::Tensor& inputIds, const torch::Tensor& attentionMask = {}) override;
     torch::Tensor forwardCached(const torch::Tensor& inputIds, KvCache& cache, bool lastOnly) override;
+    torch::Tensor forwardHidden(const torch::Tensor& inputIds, const torch::Tensor& attentionMask = {}) override;
+    LinearImpl* outputHead() override { return lm_head.get(); }
     Task task() const override { return Task::CausalLM; }
     std::string basePrefix() const override { return "transformer."; }
     bool isKnownBuffer(const std::string& tensor) const override;

@@ -20,6 +20,11 @@ torch::Tensor LanguageModel::forwardCached(const torch::Tensor& /*inputIds*/, Kv
     throw Error(architecture() + " cannot generate text: it is not a causal language model with a KV cache");
 }
 
+torch::Tensor LanguageModel::forwardHidden(const torch::Tensor& /*inputIds*/, const torch::Tensor& /*attentionMask*/)
+{
+    throw Error(architecture() + " has no LM head: it is not a causal language model");
+}
+
 void LanguageModel::checkCachedInputs(const torch::Tensor& inputIds, int64_t cachedTokens) const
 {
     if (inputIds.dim() != 2 || inputIds.numel() == 0)

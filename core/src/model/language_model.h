@@ -2,6 +2,7 @@
 // The base of every architecture core builds from config.json. Submodules are registered under exactly the
 // names transformers uses, so named_parameters() are the checkpoint's tensor names.
 #include "model/config.h"
+#include "model/linear.h"
 
 #include <torch/torch.h>
 
@@ -31,6 +32,12 @@ public:
     // ([B, 1, vocab]), which is all sampling needs and spares a [T, vocab] projection of a long prompt.
     // Throws lora::Error for architectures without a cache and when the sequence would outgrow maxPositions().
     virtual torch::Tensor forwardCached(const torch::Tensor& inputIds, KvCache& cache, bool lastOnly);
+
+    // Causal LMs: what forward() computes before its LM head, the final hidden states [B, T, hidden], and that
+    // head. The trainer uses them to compute the loss a chunk of positions at a time, never holding all
+    // [B, T, vocab] logits (train/head_loss.h). Other tasks: forwardHidden throws, outputHead is null.
+    virtual torch::Tensor forwardHidden(const torch::Tensor& inputIds, const torch::Tensor& attentionMask = {});
+    virtual LinearImpl* outputHead() { return nullptr; }
 
     const ModelConfig& config() const { return config_; }
     virtual Task task() const = 0;

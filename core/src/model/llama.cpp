@@ -131,8 +131,13 @@ LlamaForCausalLM::LlamaForCausalLM(const std::string& family, const ModelConfig&
 
 torch::Tensor LlamaForCausalLM::forward(const torch::Tensor& inputIds, const torch::Tensor& attentionMask)
 {
+    return lm_head->forward(forwardHidden(inputIds, attentionMask));
+}
+
+torch::Tensor LlamaForCausalLM::forwardHidden(const torch::Tensor& inputIds, const torch::Tensor& attentionMask)
+{
     checkInputs(inputIds, attentionMask);
-    return lm_head->forward(model->forward(inputIds, attentionMask));
+    return model->forward(inputIds, attentionMask);
 }
 
 torch::Tensor LlamaForCausalLM::forwardCached(const torch::Tensor& inputIds, KvCache& cache, bool lastOnly)

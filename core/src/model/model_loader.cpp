@@ -187,6 +187,7 @@ std::vector<std::string> loadWeights(LanguageModel& model, const SafetensorsChec
             throwFileError(file, "tensor '" + found + "' holds " + std::to_string(bytes.size()) +
                                      " bytes, not what its shape and dtype need");
         copyInto(param, bytes, *source);
+        entry->file->release(info);
     }
 
     std::vector<std::string> warnings;

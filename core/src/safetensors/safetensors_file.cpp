@@ -105,6 +105,19 @@ const TensorInfo* SafetensorsFile::find(const std::string& name) const
     return it == index_.end() ? nullptr : &tensors_[it->second];
 }
 
+void SafetensorsFile::release(const TensorInfo& tensor) const
+{
+    const auto span = bytes(tensor);
+    // Only whole pages inside the tensor: its neighbours may still be read from the pages at its ends.
+    const auto page = static_cast<uintptr_t>(::sysconf(_SC_PAGESIZE));
+    const auto begin = (reinterpret_cast<uintptr_t>(span.data()) + page - 1) / page * page;
+    const auto end = (reinterpret_cast<uintptr_t>(span.data()) + span.size()) / page * page;
+    // MADV_DONTNEED on a private, never-written file mapping drops the pages; the next access reads the
+    // file again. Advice only: a failure changes nothing but memory use.
+    if (end > begin)
+        ::madvise(reinterpret_cast<void*>(begin), end - begin, MADV_DONTNEED);
+}
+
 std::span<const std::byte> SafetensorsFile::bytes(const TensorInfo& tensor) const
 {
     // Offsets were validated for this file's own TensorInfos; this guards against one from another file.

@@ -1,0 +1,37 @@
+#pragma once
+// The arithmetic of one optimizer step (see training.h): forward and backward over the micro-batches, the
+// gradient norm and clipping, the AdamW update. Trainer::step wraps it with data, schedule and progress;
+// bench/train_step.cpp times it directly, so the benchmark measures exactly what a training run computes.
+#include "model/language_model.h"
+#include "train/adamw.h"
+#include "train/batch_tensors.h"
+
+#include <torch/torch.h>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace lora::train {
+
+struct StepSettings {
+    double learningRate = 0;
+    double maxGradNorm = 1.0;  // 0: no clipping (the norm is still measured)
+    bool bf16Autocast = false;
+    int64_t stepNumber = 1;    // 1-based, for the messages
+};
+
+struct StepResult {
+    std::optional<std::string> error;  // a non-finite loss or gradient norm: nothing was updated
+    double loss = 0;                   // the step's loss: summed over its micro-batches / their items
+    double gradNorm = 0;               // before clipping
+};
+
+// The micro-batches' loss items are summed first, so the step equals one batch holding all of them.
+StepResult trainStep(model::LanguageModel& network, AdamW& optimizer, const std::vector<BatchTensors>& micro,
+                     const StepSettings& settings);
+
+// The summed loss of one batch (eval mode is the caller's business); no gradient.
+double summedLossNoGrad(model::LanguageModel& network, const BatchTensors& batch, bool bf16Autocast);
+
+}  // namespace lora::train
