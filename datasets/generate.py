@@ -13,7 +13,7 @@ random.Random with explicit seeds, lists in fixed order, no set/dict-order or ha
 Sets (each folder holds a README.md card):
   stories/      pretraining corpus for the bundled base model: short simple-English stories (plain text)
   ship_logs/    (a) style/domain shift: terse ship's-log entries about the same world (plain text)
-  moods/        (b) instruction task, JSONL instruction/input/output: does the sentence's person feel good or bad
+  moods/        (b) instruction task, JSONL instruction/input/output: was it a happy or a sad day in the short story
   reviews/      (c) classification, CSV text,label: short reviews, label positive/negative/mixed
 """
 from __future__ import annotations
@@ -111,7 +111,8 @@ in the shed|on the roof|in a puddle|next to the stove|under the stairs""".replac
 
 ADJ_SIZE = """big small little tiny huge tall short long round""".split()
 ADJ_LOOK = """shiny old new soft bright dark pretty clean dirty striped spotted""".split()
-FEELINGS = """happy sad tired excited scared proud angry calm sleepy surprised glad worried brave curious""".split()
+FEELINGS = """happy sad tired excited scared proud angry calm sleepy surprised glad worried brave curious cheerful
+pleased upset lonely grumpy""".split()
 WEATHER = [
     "The sun was bright", "It was a rainy day", "The wind was cold", "Snow fell on the roofs",
     "The sky was grey", "It was a warm morning", "Fog covered the fields", "The air was fresh after the rain",
@@ -262,6 +263,7 @@ def story_lost_thing(rng: random.Random) -> str:
     s.append(f"{rng.choice(TIMES)}, {p.name} could not find the {thing}.")
     s.append(rng.choice([
         f"{cap(p.he)} looked in the {rng.choice(HOME_SPOTS)}, but it was not there.",
+        f"{cap(p.he)} looked in the {rng.choice(HOME_SPOTS)}, but it was still not there.",
         f"{cap(p.he)} looked everywhere and felt {rng.choice(['sad', 'worried', 'upset'])}.",
         f"\"Where is my {thing}?\" {p.he} asked.",
     ]))
@@ -400,7 +402,7 @@ def story_dialogue(rng: random.Random) -> str:
     numbers = ["two", "three", "four", "five", "six"]
     color = rng.choice(COLORS)
     s = []
-    s.append(f"{a.name} went to see {b.name}.")
+    s.append(rng.choice([f"{a.name} went to see {b.name}.", f"{rng.choice(TIMES)}, {a.name} went to see {b.name}."]))
     s.append(f"\"Hello, {b.name},\" said {a.name}. \"How are you today?\"")
     s.append(f"\"I am {rng.choice(FEELINGS)},\" said {b.name}. \"I have {numbers[n - 2]} {color} {plural}.\"")
     s.append(f"\"Can I see them?\" asked {a.name}.")
@@ -445,7 +447,83 @@ def story_animal(rng: random.Random) -> str:
     return " ".join(s)
 
 
-STORY_KINDS = [story_lost_thing, story_day_out, story_helping, story_description, story_dialogue, story_animal]
+def story_voyage(rng: random.Random) -> str:
+    """A sea story in plain story English. It uses the words of the ship's logs (wind, sea, sky, course,
+    miles, bells, fathoms, starboard, bosun, ...) so the base model knows them; the logs' terse register
+    and layout are what a LoRA adapter has to learn (see ship_logs/README.md)."""
+    ship = rng.choice(SHIP_NAMES)
+    captain = Person(rng)
+    sailor = Person(rng, (captain.name,))
+    rank = rng.choice(RANKS)
+    town = rng.choice(PLACE_NAMES)
+    dest = rng.choice([t for t in PLACE_NAMES if t != town])
+    d = rng.choice(DIRECTIONS)
+    s = []
+    s.append(rng.choice([
+        f"The {ship} was {a_an(rng.choice(ADJ_SIZE))} ship from {town}.",
+        f"{captain.name} was the captain of the {ship}.",
+        f"Once upon a time, a ship called the {ship} sailed from {town}.",
+        f"Log books tell the story of every ship. This is the story of the {ship}.",
+    ]))
+    s.append(rng.choice([
+        f"One {rng.choice(['morning', 'evening', 'day'])}, the ship was bound for {dest}, far to the {d}.",
+        f"The crew set a course {d}, for the harbor of {dest}.",
+        f"On day {number_words(rng.randint(1, 60))} of the trip, they sailed {d} to {dest}.",
+    ]))
+    s.append(rng.choice([
+        f"The wind came from the {rng.choice(DIRECTIONS)} and it was {rng.choice(WIND_FORCE)}.",
+        f"The wind was {rng.choice(WIND_FORCE)} and the sea was {rng.choice(SEA_STATE)}.",
+        f"The sky was {rng.choice(SKY)}, and the sea was {rng.choice(SEA_STATE)}.",
+    ]))
+    events = [
+        f"{cap(rng.choice(CREW_JOBS))} mended the {rng.choice(SAILS)} with a big needle.",
+        f"The lookout saw {rng.choice(['two', 'three', 'four', 'many'])} {rng.choice(SEA_ANIMALS)}s off the "
+        f"{rng.choice(['port', 'starboard'])} bow.",
+        f"{sailor.name} pumped the bilge, and there were {number_words(rng.randint(2, 30))} inches of water.",
+        f"The {rank.lower()} took soundings and found {number_words(rng.randint(2, 30))} fathoms of water.",
+        f"{cap(rng.choice(CREW_JOBS))} said the {rng.choice(STORES)} was low.",
+        f"For dinner, the cook served {rng.choice(SHIP_FOOD)}.",
+        f"At {number_words(rng.choice([2, 4, 6, 8]))} bells, they reefed the mainsail.",
+        f"They made {number_words(rng.randint(20, 160))} miles before noon.",
+        f"{sailor.name} caught {number_words(rng.randint(2, 30))} cod with a line.",
+        f"A {rng.choice(SEA_ANIMALS)} followed the ship all morning.",
+        f"They met the {rng.choice(SHIP_NAMES)}, and the two crews waved.",
+        f"{sailor.name} was on the sick list with a fever, but soon {sailor.he} was back to duty.",
+        f"The rain filled the casks with fresh water.",
+        f"The crew scrubbed the deck and tarred the rigging.",
+        f"The ship's {rank}, {sailor.name}, kept the log.",
+        f"Since noon yesterday they had made {number_words(rng.randint(20, 160))} miles.",
+        f"Course and sails were set, and the crew was ready.",
+        f"Crew and captain ate {rng.choice(SHIP_FOOD)} together.",
+        f"Log books tell the story of every day at sea, and each page is signed.",
+        f"{captain.name} wrote a letter home and ended it with the words Signed, {rank} {captain.name}.",
+        f"Lamp oil was low, so they went to bed early.",
+        f"Lost in the fog, they rang the bell and waited.",
+        f"Sea and sky were {rng.choice(['grey', 'blue', 'calm', 'dark'])} that night.",
+        f"The navigator shot the sun at noon to find the way.",
+        f"They had made {number_words(rng.randint(20, 160))} miles since noon yesterday.",
+        f"Sighted from the deck, {rng.choice(['two', 'three', 'many'])} {rng.choice(SEA_ANIMALS)}s swam by.",
+        f"Took in sail, the {rng.choice(['Captain', 'Bosun', 'Navigator'])} called, and the crew reefed the {rng.choice(SAILS)}.",
+        f"Reefed and ready, the ship turned {rng.choice(DIRECTIONS)}.",
+        f"Fresh water was kept in {number_words(rng.randint(2, 30))} barrels below the deck.",
+        f"Scrubbed and tarred, the ship looked new.",
+    ]
+    s.extend(rng.sample(events, rng.randint(2, 4)))
+    s.append(rng.choice([
+        f"Every evening, {captain.name} wrote in the ship's log and signed it.",
+        f"The {rank.lower()}, {sailor.name}, kept the log that day.",
+        f"At dusk they lit the lamp and kept a double watch.",
+    ]))
+    s.append(rng.choice([
+        f"At last they sighted land, and everyone was {rng.choice(['happy', 'glad', 'cheerful', 'pleased'])}.",
+        f"When they reached {dest}, the crew was {rng.choice(['tired', 'happy', 'proud', 'sleepy'])}.",
+        f"\"A good trip,\" said {captain.name}. \"Now we sail home.\"",
+    ]))
+    return " ".join(s)
+
+
+STORY_KINDS = [story_lost_thing, story_day_out, story_helping, story_description, story_dialogue, story_animal,
+               story_voyage]
 
 
 def gen_stories(rng: random.Random, n: int) -> list[str]:
@@ -537,33 +615,40 @@ def ship_log_prompts(rng: random.Random, n: int) -> list[str]:
 # ----------------------------------------------------------------------------------------------------------
 
 MOOD_INSTRUCTIONS = [
-    "Was it a happy day or a sad day for the person in the sentence?",
-    "How does the person feel? Answer with a happy day or a sad day.",
-    "Read the sentence and say if it was a happy day or a sad day.",
+    "Was it a happy day or a sad day for the person in the story?",
+    "How did the day go? Answer with a happy day or a sad day.",
+    "Read the story and say if it was a happy day or a sad day.",
 ]
 GOOD_FEELINGS = ["happy", "glad", "proud", "excited", "calm", "brave", "cheerful", "pleased"]
 BAD_FEELINGS = ["sad", "angry", "scared", "worried", "upset", "lonely", "grumpy", "tired"]
+# What happened and what the person did then: two cues of each kind per label, recurring across the stories of
+# that label. (With 5 events and 4 reactions per label, or with the 16 feeling words as the only cue, a LoRA
+# adapter on the bundled base stays at chance after the default 60 steps: it learns the answer format, not the
+# label; see README.md.)
+GOOD_EVENTS = ["found {his} {thing} {spot}", "got a new {thing}"]
+BAD_EVENTS = ["lost {his} {thing} {spot}", "broke {his} {thing}"]
+GOOD_REACTIONS = ["smiled and laughed", "danced and sang"]
+BAD_REACTIONS = ["cried and cried", "sat alone and sighed"]
 
 
 def mood(rng: random.Random) -> dict:
+    """A three-sentence story: an event, a reaction, a feeling, all pointing the same way."""
     good = rng.random() < 0.5
-    feeling = rng.choice(GOOD_FEELINGS if good else BAD_FEELINGS)
     p = Person(rng)
     f = Person(rng, (p.name,))
-    ct = f"{rng.choice(COLORS)} {rng.choice(THINGS)[0]}"
-    sentence = rng.choice([
-        f"{p.name} was {feeling}.",
-        f"{rng.choice(TIMES)}, {p.name} felt {feeling}.",
-        f"{p.name} {rng.choice(ACTIVITIES)} and was {feeling}.",
-        f"{p.name} was {feeling} because {f.name} {rng.choice(ACTIVITIES)}.",
-        f"After {p.name} lost {p.his} {ct} at {rng.choice(PLACES)}, {p.he} was {feeling}.",
-        f"\"I am {feeling},\" said {p.name} to {f.name}.",
-        f"At {rng.choice(PLACES)}, {p.name} found {a_an(ct)} and felt {feeling}.",
-        f"{rng.choice(WEATHER)}, and {p.name} was {feeling} all day.",
-        f"{f.name} gave {p.name} some {rng.choice(FOODS)}, but {p.he} was still {feeling}.",
-        f"The {feeling} {p.kind} walked home from {rng.choice(PLACES)}.",
+    fill = dict(his=p.his, thing=f"{rng.choice(COLORS)} {rng.choice(THINGS)[0]}", spot=rng.choice(ROOM_SPOTS),
+                place=rng.choice(PLACES), friend=f.name)
+    event = rng.choice(GOOD_EVENTS if good else BAD_EVENTS).format(**fill)
+    reaction = rng.choice(GOOD_REACTIONS if good else BAD_REACTIONS).format(**fill)
+    feeling = rng.choice(GOOD_FEELINGS if good else BAD_FEELINGS)
+    when = rng.choice(TIMES)
+    story = rng.choice([
+        f"{when}, {p.name} {event}. {cap(p.he)} {reaction}. {cap(p.he)} was {feeling}.",
+        f"{p.name} {event}. Then {p.he} {reaction}. {cap(p.he)} felt {feeling}.",
+        f"{p.name} {event} and {reaction}. {cap(p.he)} was {feeling} all evening.",
     ])
-    return {"instruction": rng.choice(MOOD_INSTRUCTIONS), "input": sentence, "output": "It was a happy day." if good else "It was a sad day."}
+    return {"instruction": rng.choice(MOOD_INSTRUCTIONS), "input": story,
+            "output": "It was a happy day." if good else "It was a sad day."}
 
 
 def gen_moods(rng: random.Random, n: int) -> list[dict]:
