@@ -42,13 +42,13 @@ class TestTrainPage final : public QObject {
 
     QTemporaryDir dir_;
 
-    // A window with the fixture model, the moods dataset (cut to the fixture's 128 positions) and q+v targets.
+    // A window with the fixture model, a short instruction dataset (the fixture has 128 positions) and q+v targets.
     bool prepare(MainWindow& w)
     {
         if (!uitest::openModel(w, uitest::kTrainModel))
             return false;
         w.dataPage()->setMaxLength(128);
-        if (!uitest::openDataset(w, uitest::kMoods))
+        if (!uitest::openDataset(w, uitest::writeInstructionDataset(dir_.path())))
             return false;
         w.adapterPage()->choosePreset(TargetPreset::QueryValue);
         auto* train = w.trainPage();
@@ -207,7 +207,7 @@ private Q_SLOTS:
 
         // Nothing selected on the Adapter page.
         w.dataPage()->setMaxLength(128);
-        QVERIFY(uitest::openDataset(w, uitest::kMoods));
+        QVERIFY(uitest::openDataset(w, uitest::writeInstructionDataset(dir_.path())));
         w.adapterPage()->choosePreset(TargetPreset::Custom);
         w.adapterPage()->grid()->setTicked({});
         QVERIFY(!w.adapterPage()->hasValidTargets());

@@ -7,6 +7,7 @@
 
 #include <QCoreApplication>
 #include <QElapsedTimer>
+#include <QFile>
 #include <QSignalSpy>
 #include <QTimer>
 #include <QtTest>
@@ -15,7 +16,24 @@ namespace uitest {
 
 inline const QString kModels = QStringLiteral(LORA_FIXTURES_DIR "/models");
 inline const QString kTrainModel = kModels + "/llama_train";  // its vocabulary fits its tokenizer.json
-inline const QString kMoods = QStringLiteral(LORA_SOURCE_DIR "/datasets/moods/moods.jsonl");
+// An instruction dataset in the bundled moods format (instruction/input/output), written into `dir`, short
+// enough for the fixture model's 128 positions (the bundled stories are longer).
+inline QString writeInstructionDataset(const QString& dir)
+{
+    const QString path = dir + "/instructions.jsonl";
+    QFile file(path);
+    if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate))
+        return {};
+    const char* names[] = {"Tom", "Mia", "Ben", "Ava"};
+    for (int i = 0; i < 240; ++i) {
+        const bool happy = i % 2 == 0;
+        file.write(QStringLiteral("{\"instruction\": \"Was it a happy day or a sad day?\", \"input\": \"%1 played in "
+                                  "the park on day %2 and was %3.\", \"output\": \"It was a %4 day.\"}\n")
+                       .arg(names[i % 4]).arg(i).arg(happy ? "glad" : "lonely", happy ? "happy" : "sad")
+                       .toUtf8());
+    }
+    return path;
+}
 
 // QSettings and AppDataLocation (where runs go) inside `dir`.
 inline void isolate(const QString& dir)
