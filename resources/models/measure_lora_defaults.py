@@ -167,15 +167,15 @@ def first_run_markdown(m: dict) -> str:
     s, mo = m["runs"]["ship_logs"], m["runs"]["moods"]
     e = s["examples"][0]
     q = mo["examples"][0]
-    return f"""# First run (draft for the README)
+    return f"""# First run: the measured figures behind the README
 
 <!-- Figures written by resources/models/measure_lora_defaults.py --write; rerun it rather than editing them. -->
 
 LoRA Studio opens with its bundled base model, `studio-llama-2m` (a {s['all_params'] - s['trainable_params']:,}-parameter
 Llama trained from scratch on generated stories, 8 MB, in `resources/models/`), and the `{d['default_dataset']}` dataset
-selected. Press **Train**: no download, no GPU.
+selected (the GUI's first choice; `ship_logs` is one click away). Press **Train**: no download, no GPU.
 
-<!-- SCREENSHOT: main window right after start, bundled model and ship_logs selected (Train button visible) -->
+<!-- SCREENSHOT: main window right after start, bundled model and moods selected (Train button visible) -->
 
 **What trains.** A LoRA adapter of rank {d['r']} on every attention and MLP projection: {s['trainable_params']:,} trained
 parameters next to {s['all_params'] - s['trainable_params']:,} frozen ones ({s['trainable_params'] / s['all_params']:.1%} of all).
