@@ -8,6 +8,7 @@
 #include "adapter/target_mapping.h"
 #include "data/message_banner.h"
 #include "data/stat_tile.h"
+#include "settings_column.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -205,20 +206,7 @@ QWidget* AdapterPage::buildControls()
     addRow(memoryForm, tr("Batch size:"), batch_);
     addRow(memoryForm, tr("Sequence length:"), sequence_);
 
-    auto* panel = new QWidget;
-    auto* column = new QVBoxLayout(panel);
-    column->setContentsMargins(0, 0, 4, 0);
-    column->addWidget(targets);
-    column->addWidget(hyper);
-    column->addWidget(memory);
-    column->addStretch(1);
-    auto* scroll = new QScrollArea;
-    scroll->setWidget(panel);
-    scroll->setWidgetResizable(true);
-    scroll->setFrameShape(QFrame::NoFrame);
-    scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
-    scroll->setMinimumWidth(panel->sizeHint().width() + 12);
-    scroll->setMaximumWidth(panel->sizeHint().width() + 60);
+    auto* scroll = makeSettingsColumn({{targets}, {hyper}, {memory}});
 
     connect(preset_, &QComboBox::activated, this, &AdapterPage::applyPreset);
     connect(lastLayersCheck_, &QCheckBox::toggled, this, [this](bool on) {

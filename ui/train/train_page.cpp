@@ -3,6 +3,7 @@
 #include "data/message_banner.h"
 #include "data/stat_tile.h"
 #include "train/metric_plot.h"
+#include "settings_column.h"
 
 #include <QAction>
 #include <QComboBox>
@@ -228,20 +229,7 @@ QWidget* TrainPage::buildSettings()
     hint->setWordWrap(true);
     hint->setForegroundRole(QPalette::PlaceholderText);
 
-    auto* panel = new QWidget;
-    auto* column = new QVBoxLayout(panel);
-    column->setContentsMargins(0, 0, 4, 0);
-    column->addLayout(buttons);
-    column->addWidget(settings);
-    column->addWidget(hint);
-    column->addStretch(1);
-    auto* scroll = new QScrollArea;
-    scroll->setWidget(panel);
-    scroll->setWidgetResizable(true);
-    scroll->setFrameShape(QFrame::NoFrame);
-    scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
-    scroll->setMinimumWidth(std::max(300, panel->sizeHint().width() + 12));
-    scroll->setMaximumWidth(std::max(300, panel->sizeHint().width() + 60));
+    auto* scroll = makeSettingsColumn({{nullptr, buttons}, {settings}, {hint}}, 300);
 
     for (QSpinBox* s : {steps_, batch_, warmup_, evalEvery_})
         connect(s, &QSpinBox::valueChanged, this, &TrainPage::settingsChanged);
