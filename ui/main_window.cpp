@@ -4,6 +4,7 @@
 #include "data/data_page.h"
 #include "lora/model.h"
 #include "model_page.h"
+#include "recent_list.h"
 #include "train/train_page.h"
 #include "train/training_defaults.h"
 #include "tryit/try_page.h"
@@ -21,10 +22,6 @@
 #include <QSettings>
 #include <QStatusBar>
 #include <QTabWidget>
-
-namespace {
-constexpr int kMaxRecent = 8;
-}
 
 MainWindow::MainWindow(QWidget* parent)
     : QMainWindow(parent),
@@ -259,14 +256,8 @@ void MainWindow::chooseModelFolder()
 
 void MainWindow::rememberRecent(const QString& folder)
 {
-    QSettings settings;
-    QStringList recent = settings.value("model/recent").toStringList();
-    recent.removeAll(folder);
-    recent.prepend(folder);
-    while (recent.size() > kMaxRecent)
-        recent.removeLast();
-    settings.setValue("model/recent", recent);
-    settings.setValue("model/lastFolder", folder);
+    rememberRecentItem("model/recent", folder);
+    QSettings().setValue("model/lastFolder", folder);
     rebuildRecentMenu();
 }
 

@@ -1,6 +1,7 @@
 #include "data/data_page.h"
 
 #include "data/bundled_datasets.h"
+#include "recent_list.h"
 #include "data/length_histogram.h"
 #include "data/message_banner.h"
 #include "data/stat_tile.h"
@@ -40,7 +41,6 @@
 
 namespace {
 
-constexpr int kMaxRecent = 8;
 constexpr int kPreviewExamples = 500;  // the list stays quick; statistics cover every example
 const QStringList kDatasetSuffixes{"txt", "md", "jsonl", "ndjson", "json", "csv", "tsv"};
 
@@ -558,13 +558,7 @@ void DataPage::updateFormatHint()
 
 void DataPage::rememberRecent(const QString& file)
 {
-    QSettings settings;
-    QStringList recent = settings.value("data/recent").toStringList();
-    recent.removeAll(file);
-    recent.prepend(file);
-    while (recent.size() > kMaxRecent)
-        recent.removeLast();
-    settings.setValue("data/recent", recent);
+    rememberRecentItem("data/recent", file);
     rebuildRecentMenu();
 }
 
