@@ -18,6 +18,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
+import model_flops  # noqa: E402
 import train_models  # noqa: E402
 
 VOCAB = {"gpt2-124m": 50257, "smollm-135m": 49152}
@@ -50,9 +51,15 @@ def main() -> int:
 
     common = ["--batch", str(args.batch), "--seq", str(args.seq), "--threads", str(args.threads),
               "--warmup", str(args.warmup), "--steps", str(args.steps), "--rank", "8", "--alpha", "16"]
+    # The machine's fp32 GEMM rate (best of several products at this benchmark's shapes): what a step's
+    # arithmetic would take at full speed, and so the most any implementation of the same arithmetic can reach.
+    peak = run_json([str(args.build / "bench" / "bench_peak"), "--threads", str(args.threads)])["peak_gflops"]
+    print(f"  measured fp32 GEMM peak: {peak:.0f} GFLOP/s ({args.threads} threads)", file=sys.stderr)
     results = {}
+    flops = {}
     for name in args.models.split(","):
         model = train_models.ensure_model(args.cache, name)
+        flops[name] = model_flops.lora_flops_per_token(model, args.seq)
         tokens = train_models.ensure_tokens(args.cache, name, VOCAB[name], 4, args.batch, args.seq)
         targets = ["--targets", ",".join(train_models.MODELS[name][1])]
         sides = {
@@ -82,15 +89,25 @@ def main() -> int:
           f"r 8 alpha 16, {args.warmup} warmup + {args.steps} timed steps, medians of {args.rounds} rounds")
     print(f"{'model':<13} {'core tok/s':>10} {'peft tok/s':>10} {'speed':>7} "
           f"{'core RSS MB':>11} {'peft RSS MB':>11} {'memory':>7}")
+    ceilings = []
     for name, runs in results.items():
         tps = {s: statistics.median(r["tokens_per_s"] for r in runs[s]) for s in runs}
         rss = {s: statistics.median(r["peak_rss_mb"] for r in runs[s]) for s in runs}
         print(f"{name:<13} {tps['core']:>10.1f} {tps['peft']:>10.1f} {tps['core'] / tps['peft']:>6.2f}x "
               f"{rss['core']:>11.0f} {rss['peft']:>11.0f} {rss['core'] / rss['peft']:>6.2f}x")
+        f = flops[name]
+        fraction = {s: tps[s] * f["total"] / 1e9 / peak for s in ("core", "peft")}
+        # With every non-GEMM operation free and every GEMM at the peak rate: the fastest possible step.
+        gemm_only_tps = peak * 1e9 / f["gemm"]
+        ceilings.append(f"{name}: {f['total'] / 1e9:.3f} GFLOP a token ({f['gemm'] / 1e9:.3f} in GEMMs); "
+                        f"model FLOP/s = {100 * fraction['core']:.0f}% of peak (core), "
+                        f"{100 * fraction['peft']:.0f}% (PEFT); GEMMs alone at peak: {gemm_only_tps:.0f} tokens/s "
+                        f"= {gemm_only_tps / tps['peft']:.2f}x PEFT")
         if "core-plain-loss" in runs:
             p_tps, p_rss = tps["core-plain-loss"], rss["core-plain-loss"]
             print(f"{'  plain loss':<13} {p_tps:>10.1f} {'':>10} {p_tps / tps['peft']:>6.2f}x "
                   f"{p_rss:>11.0f} {'':>11} {p_rss / rss['peft']:>6.2f}x")
+    print("\n".join(ceilings))
     if args.plain_loss:
         print("plain loss = core with --plain-loss: full [B, T, vocab] logits and autograd through the LM head")
     print("speed = core tokens/s / PEFT tokens/s (target >= 1.5); memory = core peak RSS / PEFT peak RSS "

@@ -16,6 +16,8 @@
 #include "train/train_step.h"
 #include "train/trainable.h"
 
+#include <torch/csrc/autograd/profiler_legacy.h>
+
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -24,6 +26,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <memory>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -37,6 +40,7 @@ struct Args {
     double alpha = 16;
     int threads = 2, warmup = 2, steps = 5;
     bool plainLoss = false;
+    std::string profile;  // a chrome trace of the timed steps (LibTorch's profiler), for bench/profile_ops.py
 };
 
 Args parse(int argc, char** argv)
@@ -61,11 +65,13 @@ Args parse(int argc, char** argv)
         else if (k == "--warmup") a.warmup = std::stoi(value());
         else if (k == "--steps") a.steps = std::stoi(value());
         else if (k == "--plain-loss") a.plainLoss = true;
+        else if (k == "--profile") a.profile = value();
         else positional.push_back(k);
     }
     if (positional.size() != 2 || a.targets.empty()) {
         std::cerr << "usage: bench_train_step MODEL_DIR TOKENS --targets a,b [--batch 4] [--seq 256] [--rank 8]\n"
-                     "       [--alpha 16] [--threads 2] [--warmup 2] [--steps 5] [--plain-loss]\n";
+                     "       [--alpha 16] [--threads 2] [--warmup 2] [--steps 5] [--plain-loss]\n"
+                     "       [--profile TRACE.json]\n";
         std::exit(2);
     }
     a.model = positional[0];
@@ -137,7 +143,10 @@ int main(int argc, char** argv)
     const double rssLoaded = rssMb();
 
     std::vector<double> times, losses;
+    std::unique_ptr<torch::autograd::profiler::RecordProfile> profiler;
     for (int step = 0; step < args.warmup + args.steps; ++step) {
+        if (step == args.warmup && !args.profile.empty())
+            profiler = std::make_unique<torch::autograd::profiler::RecordProfile>(args.profile);
         const auto batch = ids[step % ids.size(0)];
         const auto t0 = std::chrono::steady_clock::now();
         // What toTensors() makes of an unpadded batch whose every token is learned.
@@ -162,6 +171,8 @@ int main(int argc, char** argv)
         times.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
         losses.push_back(loss);
     }
+
+    profiler.reset();  // writes the trace
 
     double timed = 0;
     std::ostringstream stepList, lossList;

@@ -46,9 +46,15 @@ torch::Tensor LoraBranchImpl::forward(const torch::Tensor& x, model::LinearImpl&
     auto result = base.forwardBase(x);
     const auto dropped = (dropout_ && is_training()) ? dropout_->forward(x) : x;
     // Right to left: x·Aᵀ is [.., r], so B·A is never formed.
-    const auto lora = torch::matmul(torch::matmul(dropped, A.t()), B.t());
-    if (!magnitude.defined())
-        return result + lora * scaling_;
+    const auto down = torch::matmul(dropped, A.t());
+    if (!magnitude.defined()) {
+        // result + s·(x·Aᵀ)·Bᵀ as one GEMM (addmm's beta = 1, alpha = s): the [.., out] LoRA output is never a
+        // tensor of its own to scale and add, forward or backward (a LoRA step's largest elementwise cost).
+        const auto outFeatures = result.size(-1);
+        return torch::addmm(result.reshape({-1, outFeatures}), down.reshape({-1, rank_}), B.t(), 1.0, scaling_)
+            .view(result.sizes());
+    }
+    const auto lora = torch::matmul(down, B.t());
 
     // DoRA (peft/tuners/lora/dora.py): the norm is detached so its gradient does not flow (paper §4.3).
     const auto norm = weightNorm(base).detach();

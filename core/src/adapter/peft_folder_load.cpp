@@ -1,5 +1,6 @@
 #include "adapter/peft_folder.h"
 
+#include "common/name_list.h"
 #include "engine/tensor_io.h"
 #include "lora/error.h"
 
@@ -23,16 +24,6 @@ std::filesystem::path requireWeights(const std::filesystem::path& dir)
                        "Convert it to safetensors in Python: PeftModel.from_pretrained(base, dir).save_pretrained(dir, "
                        "safe_serialization=True)");
     throwFileError(file, "missing (a PEFT adapter folder holds adapter_config.json and adapter_model.safetensors)");
-}
-
-std::string listed(const std::vector<std::string>& names, size_t shown)
-{
-    std::string s;
-    for (size_t i = 0; i < names.size() && i < shown; ++i)
-        s += (i ? ", " : "") + names[i];
-    if (names.size() > shown)
-        s += ", ... (" + std::to_string(names.size() - shown) + " more)";
-    return s;
 }
 
 // PEFT's save strips the adapter name and prefixes "base_model.model."; its load expects exactly that, so a
@@ -90,7 +81,7 @@ std::shared_ptr<LoraAdapter> loadPeftFolder(model::LanguageModel& network, const
             extra.push_back(name);
     if (!extra.empty())
         throwFileError(weightsFile, std::to_string(extra.size()) + " tensor(s) that " + kConfigName +
-                                        " does not explain on this model: " + listed(extra, 6) +
+                                        " does not explain on this model: " + listNames(extra, 6) +
                                         ". The adapter was made for a different base model or configuration");
     adapter->setTraining(false);
     return adapter;

@@ -1,5 +1,6 @@
 #include "model/model_loader.h"
 
+#include "common/name_list.h"
 #include "lora/error.h"
 #include "lora/safetensors.h"
 
@@ -105,16 +106,6 @@ std::filesystem::path checkpointFile(const SafetensorsCheckpoint& checkpoint, co
     return modelDir / "model.safetensors.index.json";
 }
 
-std::string listed(const std::vector<std::string>& names, size_t shown)
-{
-    std::string s;
-    for (size_t i = 0; i < names.size() && i < shown; ++i)
-        s += (i ? ", " : "") + names[i];
-    if (names.size() > shown)
-        s += ", ... (" + std::to_string(names.size() - shown) + " more)";
-    return s;
-}
-
 }  // namespace
 
 std::vector<std::string> loadWeights(LanguageModel& model, const SafetensorsCheckpoint& checkpoint,
@@ -192,14 +183,14 @@ std::vector<std::string> loadWeights(LanguageModel& model, const SafetensorsChec
 
     std::vector<std::string> warnings;
     if (!initialized.empty())
-        warnings.push_back("not in the checkpoint, newly initialised (train before use): " + listed(initialized, 8));
+        warnings.push_back("not in the checkpoint, newly initialised (train before use): " + listNames(initialized, 8));
     std::vector<std::string> unused;
     for (const auto& name : checkpoint.names())
         if (!used.count(name) && !model.isKnownBuffer(name))
             unused.push_back(name);
     if (!unused.empty())
         warnings.push_back(std::to_string(unused.size()) + " checkpoint tensors not used by " + model.architecture() +
-                           ": " + listed(unused, 8));
+                           ": " + listNames(unused, 8));
     return warnings;
 }
 
