@@ -340,3 +340,10 @@ ModelConfig loadModelConfig(const std::filesystem::path& file)
 }
 
 }  // namespace lora::model
+
+namespace lora {
+
+// The model_type values config.json may name; model_registry.cpp builds one architecture for each.
+std::vector<std::string> supportedModelTypes() { return {"gpt2", "llama", "mistral", "qwen2", "bert"}; }
+
+}  // namespace lora

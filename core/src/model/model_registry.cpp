@@ -30,8 +30,6 @@ const std::map<std::string, Factory>& factories()
 
 }  // namespace
 
-std::vector<std::string> supportedModelTypes() { return {"gpt2", "llama", "mistral", "qwen2", "bert"}; }
-
 namespace model {
 
 std::shared_ptr<LanguageModel> createModel(const ModelConfig& config, const torch::TensorOptions& options)

@@ -130,36 +130,21 @@ std::vector<std::string> stringList(const json& v, const std::filesystem::path& 
     return out;
 }
 
-}  // namespace
-
-LoraConfig parseAdapterConfigJson(const std::string& text, const std::filesystem::path& file)
+LoraConfig configFromJson(const json& j, const std::filesystem::path& file)
 {
-    json j;
-    try {
-        j = json::parse(text, nullptr, true, false);
-    } catch (const json::exception& e) {
-        throwFileError(file, std::string("not valid JSON: ") + e.what());
-    }
-    if (!j.is_object())
-        throwFileError(file, "expected a JSON object");
-
     LoraConfig c;
     const std::string peftType = j.value("peft_type", std::string("LORA"));
     if (peftType != "LORA")
         bad(file, "peft_type", "is \"" + peftType + "\"; LoRA Studio reads LORA adapters only");
-    try {
-        if (j.contains("task_type") && j["task_type"].is_string())
-            c.taskType = j["task_type"];
-        if (j.contains("base_model_name_or_path") && j["base_model_name_or_path"].is_string())
-            c.baseModelNameOrPath = j["base_model_name_or_path"];
-        c.r = j.value("r", 8);
-        c.alpha = j.value("lora_alpha", 8.0);
-        c.dropout = j.value("lora_dropout", 0.0);
-        c.useRslora = j.value("use_rslora", false);
-        c.useDora = j.value("use_dora", false);
-    } catch (const json::exception& e) {
-        throwFileError(file, std::string("a value has the wrong type: ") + e.what());
-    }
+    if (j.contains("task_type") && j["task_type"].is_string())
+        c.taskType = j["task_type"];
+    if (j.contains("base_model_name_or_path") && j["base_model_name_or_path"].is_string())
+        c.baseModelNameOrPath = j["base_model_name_or_path"];
+    c.r = j.value("r", 8);
+    c.alpha = j.value("lora_alpha", 8.0);
+    c.dropout = j.value("lora_dropout", 0.0);
+    c.useRslora = j.value("use_rslora", false);
+    c.useDora = j.value("use_dora", false);
     if (c.r < 1)
         bad(file, "r", "must be at least 1");
     if (!(c.dropout >= 0.0 && c.dropout < 1.0))
@@ -232,6 +217,26 @@ LoraConfig parseAdapterConfigJson(const std::string& text, const std::filesystem
             bad(file, "init_lora_weights", "has a value LoRA Studio does not support: " + init.dump());
     }
     return c;
+}
+
+}  // namespace
+
+LoraConfig parseAdapterConfigJson(const std::string& text, const std::filesystem::path& file)
+{
+    json j;
+    try {
+        j = json::parse(text, nullptr, true, false);
+    } catch (const json::exception& e) {
+        throwFileError(file, std::string("not valid JSON: ") + e.what());
+    }
+    if (!j.is_object())
+        throwFileError(file, "expected a JSON object");
+    try {
+        return configFromJson(j, file);
+    } catch (const json::exception& e) {
+        // A key of the wrong JSON type (e.g. "peft_type": 8) that no check above names specifically.
+        throwFileError(file, std::string("a value has the wrong type: ") + e.what());
+    }
 }
 
 LoraConfig readAdapterConfig(const std::filesystem::path& file)

@@ -92,6 +92,8 @@ private Q_SLOTS:
         QTest::newRow("rank pattern") << R"({"r": 4, "target_modules": ["q"], "rank_pattern": {"q": 0}})"
                                       << "rank_pattern";
         QTest::newRow("wrong type") << R"({"r": "eight", "target_modules": ["q"]})" << "wrong type";
+        // Found by tests/fuzz (fuzz_adapter_config): a non-string peft_type escaped as nlohmann's exception.
+        QTest::newRow("peft type not a string") << R"({"peft_type": 8, "target_modules": ["q"]})" << "wrong type";
     }
     void badValues()
     {
