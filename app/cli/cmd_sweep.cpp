@@ -2,6 +2,7 @@
 // database as one sweep, and trained one cell after another with progress on stderr. Ctrl-C stops after the current
 // step (a checkpoint is kept); `sweep resume ID` runs the cells not completed yet, also after a crash.
 #include "commands.h"
+#include "interrupt.h"
 #include "run_db.h"
 #include "sweep_report.h"
 
@@ -12,22 +13,12 @@
 
 #include <nlohmann/json.hpp>
 
-#include <atomic>
-#include <csignal>
 #include <cstdio>
 #include <iostream>
 #include <memory>
 
 namespace lora::cli {
 namespace {
-
-std::atomic<bool> interrupted{false};
-
-extern "C" void onSweepInterrupt(int)
-{
-    interrupted = true;
-    std::signal(SIGINT, SIG_DFL);  // a second Ctrl-C ends the process at once
-}
 
 struct SweepFlags {
     std::string config, model, tokenizer, data, out, name, db, device;
@@ -150,16 +141,16 @@ int runCells(const std::filesystem::path& database, int64_t sweepId)
     };
     callbacks.progress = [&](const TrainingProgress& p) { std::cerr << progressLine(position, count, p) << std::endl; };
     callbacks.log = [](const std::string& line) { std::cerr << line << "\n"; };
-    callbacks.proceed = [] { return !interrupted.load(); };
+    callbacks.proceed = [] { return !interruptRequested(); };
     callbacks.cellFinished = [&](const SweepCellRun& cell, const TrainingResult& result) {
         std::cerr << "sweep " << sweepId << ": run " << cell.runId << " " << statusName(result.status);
         if (!result.error.empty())
             std::cerr << ": " << result.error;
         std::cerr << std::endl;
     };
-    std::signal(SIGINT, onSweepInterrupt);
+    catchInterrupt();
     const RunStatus status = runSweep(database, sweepId, callbacks);
-    std::signal(SIGINT, SIG_DFL);
+    releaseInterrupt();
 
     RunStore store(database);
     const auto results = sweepResults(store, sweepId);

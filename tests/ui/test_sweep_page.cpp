@@ -69,6 +69,14 @@ private:
     }
 
 private Q_SLOTS:
+    void initTestCase()
+    {
+        // The builder and chart remember choices in QSettings: keep them out of the user's.
+        qputenv("XDG_CONFIG_HOME", (tmp_.path() + "/config").toUtf8());
+        QCoreApplication::setOrganizationName("LoRA Studio Tests");
+        QCoreApplication::setApplicationName("LoRA Studio Sweep Tests");
+    }
+
     void chartPlotsTheStoredRunsAndTheirFront()
     {
         SweepPage page(knownSweep());

@@ -171,6 +171,8 @@ SweepSpec readSweepSpec(const std::filesystem::path& file)
         throwFileError(file, "has no \"grid\" object (ranks, target_presets, layers, seeds)");
     if (!j.contains("base") || !j["base"].is_object())
         throwFileError(file, "has no \"base\" object (the run file every cell starts from)");
+    if (j.contains("name") && !j["name"].is_string())
+        throwFileError(file, "\"name\" is not a string");
     SweepSpec spec;
     spec.name = j.value("name", std::string());
     spec.grid = sweepGridFromJson(j["grid"].dump(), file);
