@@ -9,6 +9,7 @@
 #include "train/training_defaults.h"
 #include "tryit/try_page.h"
 #include "runs/runs_page.h"
+#include "sweep/sweep_page.h"
 
 #include <QAction>
 #include <QApplication>
@@ -48,6 +49,19 @@ MainWindow::MainWindow(QWidget* parent)
     connect(tabs_, &QTabWidget::currentChanged, runsPage, [this, runsPage](int index) {
         if (tabs_->widget(index) == runsPage)
             runsPage->reload();
+    });
+    // Sweeps: the Train page's settings are every cell's base; a point of the Pareto chart opens its run.
+    sweepPage_ = new SweepPage;
+    tabs_->addTab(sweepPage_, tr("S&weeps"));
+    sweepPage_->setBaseConfigProvider([this] { return trainPage_->buildConfig(); });
+    connect(sweepPage_, &SweepPage::sweepFinished, runsPage, &RunsPage::reload);
+    connect(sweepPage_, &SweepPage::runClicked, this, [this, runsPage](qint64 id) {
+        connect(runsPage, &RunsPage::loaded, runsPage, [runsPage, id] { runsPage->selectRuns({id}); },
+                Qt::SingleShotConnection);
+        if (tabs_->currentWidget() == runsPage)
+            runsPage->reload();
+        else
+            tabs_->setCurrentWidget(runsPage);  // which reloads it
     });
     setCentralWidget(tabs_);
 
@@ -139,6 +153,7 @@ void MainWindow::onModelLoaded(const QString& folder)
     modelError_.clear();
     dataPage_->setTokenizer(loaded.tokenizer, folder);
     adapterPage_->setModelDescription(loaded.model->description(), folder);
+    sweepPage_->setModelDescription(loaded.model->description());
     if (targetsPending_ && adapterPage_->setTargetModules(bundledTargets_))
         targetsPending_ = false;  // from now on the user's (remembered) choice rules
     tryPage_->setModel(loaded.model, loaded.tokenizer, folder);

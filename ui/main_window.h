@@ -8,6 +8,7 @@ class DataPage;
 class ModelPage;
 class QMenu;
 class QTabWidget;
+class SweepPage;
 class TrainPage;
 class TryPage;
 struct TrainInputs;
@@ -22,6 +23,7 @@ public:
     AdapterPage* adapterPage() const { return adapterPage_; }
     TrainPage* trainPage() const { return trainPage_; }
     TryPage* tryPage() const { return tryPage_; }
+    SweepPage* sweepPage() const { return sweepPage_; }
     QTabWidget* tabs() const { return tabs_; }
     void openModelFolder(const QString& folder);
     void openDatasetFile(const QString& file);  // shows the Data tab
@@ -51,6 +53,7 @@ private:
     AdapterPage* adapterPage_;
     TrainPage* trainPage_;
     TryPage* tryPage_;
+    SweepPage* sweepPage_;
     QMenu* recentMenu_;
     QStringList bundledTargets_;  // lora_defaults.json's target_modules, applied to the first model loaded
     bool targetsPending_ = false;

@@ -3,6 +3,7 @@
 #include "run_db.h"
 
 #include "lora/error.h"
+#include "lora/run_recorder.h"
 #include "lora/training.h"
 
 #include <nlohmann/json.hpp>
@@ -173,18 +174,14 @@ int resume(const RunsFlags& f)
                         (r.status == RunStatus::Running ? " (process " + std::to_string(r.pid) + " on " + r.host + ")"
                                                         : std::string()) +
                         "; only interrupted, stopped or failed runs are resumed");
-        config = trainingConfigFromJson(r.configJson, store.path());
         record.name = r.name;
-        if (const auto checkpoint = store.lastGoodCheckpoint(r.id)) {
-            config.resumeFrom = checkpoint->path;
-            store.truncateMetrics(r.id, checkpoint->step);
-            std::cerr << "resuming run " << r.id << " from " << checkpoint->path << " (step " << checkpoint->step
-                      << ")\n";
-        } else {
-            config.resumeFrom.clear();
-            store.truncateMetrics(r.id, 0);
+        const auto point = prepareResume(store, r);
+        config = point.config;
+        if (point.checkpoint)
+            std::cerr << "resuming run " << r.id << " from " << point.checkpoint->path << " (step "
+                      << point.checkpoint->step << ")\n";
+        else
             std::cerr << "run " << r.id << " has no usable checkpoint: starting it again from step 0\n";
-        }
     }
     return trainAndRecord(config, (config.outputDir / "metrics.jsonl").string(), record);
 }

@@ -2,6 +2,7 @@
 // folder and checkpoints in --out. Ctrl-C stops after the current step and keeps a checkpoint to --resume from.
 // The run is recorded in the run database (config, status, every step's metrics, checkpoints, the adapter).
 #include "commands.h"
+#include "interrupt.h"
 #include "lora_options.h"
 #include "run_db.h"
 
@@ -13,8 +14,6 @@
 
 #include <nlohmann/json.hpp>
 
-#include <atomic>
-#include <csignal>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -24,14 +23,6 @@
 
 namespace lora::cli {
 namespace {
-
-std::atomic<bool> interrupted{false};
-
-extern "C" void onInterrupt(int)
-{
-    interrupted = true;
-    std::signal(SIGINT, SIG_DFL);  // a second Ctrl-C ends the process at once
-}
 
 struct TrainFlags {
     std::string config;
@@ -281,17 +272,17 @@ int trainAndRecord(const TrainingConfig& config, const std::string& metricsFile,
         }
         if (recorder)
             recorder->progress(p);
-        if (interrupted)
+        if (interruptRequested())
             job.stop();
     });
     job.onCheckpoint([&](const std::filesystem::path& dir, int64_t step) {
         if (recorder)
             recorder->checkpoint(dir, step);
     });
-    std::signal(SIGINT, onInterrupt);
+    catchInterrupt();
     job.start();
     const auto result = job.wait();
-    std::signal(SIGINT, SIG_DFL);
+    releaseInterrupt();
     const std::optional<int64_t> adapterId = recorder ? recorder->finish(result) : std::nullopt;
 
     nlohmann::json summary;

@@ -20,5 +20,6 @@ void addExportCommand(CLI::App& app, Action& selected);
 void addTrainCommand(CLI::App& app, Action& selected);
 void addRunsCommand(CLI::App& app, Action& selected);
 void addAdaptersCommand(CLI::App& app, Action& selected);
+void addSweepCommand(CLI::App& app, Action& selected);
 
 }  // namespace lora::cli

@@ -28,7 +28,7 @@ TrainingRun::~TrainingRun()
     thread_.wait();
 }
 
-void TrainingRun::start(const lora::TrainingConfig& config)
+void TrainingRun::start(const lora::TrainingConfig& config, const lora::RecorderOptions& record)
 {
     if (isActive())
         return;
@@ -39,7 +39,7 @@ void TrainingRun::start(const lora::TrainingConfig& config)
     flushedSteps_ = 0;
     worker_->reset();  // the worker is idle between runs: nothing from an earlier run lingers
     auto* w = worker_;
-    QMetaObject::invokeMethod(w, [w, config] { w->run(config); }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(w, [w, config, record] { w->run(config, record); }, Qt::QueuedConnection);
     clock_.start();
     sinceFlush_.invalidate();
     setState(State::Running);

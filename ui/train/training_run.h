@@ -5,6 +5,8 @@
 // and waits (at most one step), so a run never outlives its owner.
 #include "train/training_metatypes.h"
 
+#include "lora/run_recorder.h"
+
 #include <QElapsedTimer>
 #include <QObject>
 #include <QThread>
@@ -24,7 +26,8 @@ public:
     explicit TrainingRun(QObject* parent = nullptr);
     ~TrainingRun() override;
 
-    void start(const lora::TrainingConfig& config);  // only when not active
+    // Only when not active. `record` says where the run is recorded (default: a new run in the default database).
+    void start(const lora::TrainingConfig& config, const lora::RecorderOptions& record = {});
     void pause();
     void resume();
     void stop();

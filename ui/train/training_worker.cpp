@@ -85,7 +85,7 @@ std::vector<lora::TrainingProgress> TrainingWorker::takeProgress()
     return taken;
 }
 
-void TrainingWorker::run(const lora::TrainingConfig& config)
+void TrainingWorker::run(const lora::TrainingConfig& config, const lora::RecorderOptions& record)
 {
     lora::TrainingResult result;
     try {
@@ -95,7 +95,7 @@ void TrainingWorker::run(const lora::TrainingConfig& config)
         // The run goes into the history the Runs page (and lora-cli) read; without a database it still trains.
         std::unique_ptr<lora::RunRecorder> recorder;
         try {
-            recorder = std::make_unique<lora::RunRecorder>(config, lora::RecorderOptions{});
+            recorder = std::make_unique<lora::RunRecorder>(config, record);
             recorder->onWarning([this](const std::string& m) { Q_EMIT logMessage(QString::fromStdString(m)); });
             Q_EMIT logMessage(tr("Run %1 recorded in %2")
                                   .arg(recorder->runId())

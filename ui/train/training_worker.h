@@ -5,6 +5,8 @@
 // taken them, so a fast trainer never floods the GUI thread's event queue.
 #include "train/training_metatypes.h"
 
+#include "lora/run_recorder.h"
+
 #include <QObject>
 #include <QString>
 
@@ -31,8 +33,8 @@ public:
     std::vector<lora::TrainingProgress> takeProgress();
 
 public Q_SLOTS:
-    // Trains synchronously on this object's thread; emits finished() exactly once.
-    void run(const lora::TrainingConfig& config);
+    // Trains synchronously on this object's thread, recorded as `record` says; emits finished() exactly once.
+    void run(const lora::TrainingConfig& config, const lora::RecorderOptions& record = {});
 
 Q_SIGNALS:
     void progressAvailable();  // new records wait in takeProgress(); sent once until they are taken

@@ -20,7 +20,7 @@ struct RecorderOptions {
     std::filesystem::path database;  // empty: RunStore::defaultPath()
     std::string name;                // empty: the output folder's name
     std::vector<std::string> tags;
-    std::optional<int64_t> resumeRun;  // continue this run's row (a resume) instead of creating one
+    std::optional<int64_t> resumeRun;  // record into this existing row (a resume, or a sweep's queued cell)
     std::chrono::milliseconds commitDelay{1000};  // commit waiting metrics at the first step boundary after this
 };
 
@@ -59,5 +59,14 @@ private:
     bool warned_ = false;
     std::function<void(const std::string&)> onWarning_;
 };
+
+// How a stopped, interrupted or queued run continues: its stored configuration, resuming from its last checkpoint
+// whose folder still has the recorded sha256 (metrics past it are removed from the database), else from step 0
+// (its metrics removed). Throws lora::Error when the stored configuration cannot be read.
+struct ResumePoint {
+    TrainingConfig config;
+    std::optional<CheckpointRecord> checkpoint;
+};
+ResumePoint prepareResume(RunStore& store, const RunRecord& run);
 
 }  // namespace lora

@@ -68,6 +68,8 @@ struct RunRecord {
     std::vector<std::string> tags;
     int64_t pid = 0;                      // the process that owns (or last owned) the run
     std::string host;
+    std::optional<int64_t> sweepId;       // the sweep the run belongs to, if any
+    std::optional<int64_t> sweepCell;     // its cell: the index into the sweep's grid expansion
 };
 
 // What a run starts with. The hashes are computed by createRun from the paths.
@@ -80,6 +82,32 @@ struct NewRun {
     std::string outputDir;
     int64_t totalSteps = 0;
     std::vector<std::string> tags;
+    std::optional<int64_t> sweepId;      // set by createSweep
+    std::optional<int64_t> sweepCell;
+    int64_t totalParams = 0;             // known before training (a sweep plans them); the run records them again
+    int64_t trainableParams = 0;
+};
+
+// A sweep: a grid of runs (ranks x target presets x layer ranges x seeds) over one base configuration, stored as
+// one group. Its status uses the run statuses: queued, running, completed (every cell), stopped, failed (some cell
+// failed), interrupted (its process died).
+struct SweepRecord {
+    int64_t id = 0;
+    std::string name;
+    RunStatus status = RunStatus::Queued;
+    std::string gridJson;        // sweepGridToJson (lora/sweep.h)
+    std::string baseConfigJson;  // trainingConfigToJson of the base configuration
+    double createdAt = 0;
+    std::optional<double> finishedAt;
+    std::string error;
+    int64_t pid = 0;
+    std::string host;
+};
+
+struct NewSweep {
+    std::string name;
+    std::string gridJson;
+    std::string baseConfigJson;
 };
 
 struct RunOutcome {
@@ -130,7 +158,7 @@ std::string folderDigest(const std::filesystem::path& dirOrFile, int64_t* bytes 
 
 class RunStore {
 public:
-    static constexpr int kSchemaVersion = 3;
+    static constexpr int kSchemaVersion = 4;
 
     // LORA_STUDIO_DB when set; else QStandardPaths::AppDataLocation of lora-studio (organisation and application
     // "LoRA Studio"): $XDG_DATA_HOME (or ~/.local/share)/LoRA Studio/LoRA Studio/runs.sqlite.
@@ -148,6 +176,7 @@ public:
     const std::filesystem::path& path() const;
     int schemaVersionAtOpen() const;                // before migration (0: a new file)
     const std::vector<int64_t>& interruptedAtOpen() const;  // runs this open marked interrupted
+    const std::vector<int64_t>& interruptedSweepsAtOpen() const;  // sweeps this open marked interrupted
 
     // Runs.
     int64_t createRun(const NewRun& run);  // status queued
@@ -174,6 +203,15 @@ public:
     std::vector<CheckpointRecord> checkpoints(int64_t runId) const;  // by step
     // The newest recorded checkpoint whose folder still exists with the recorded sha256.
     std::optional<CheckpointRecord> lastGoodCheckpoint(int64_t runId) const;
+
+    // Sweeps (their runs are created with NewRun::sweepId/sweepCell).
+    // The sweep and one queued run per cell (`runs`, whose sweepCell is set), in one transaction.
+    int64_t createSweep(const NewSweep& sweep, const std::vector<NewRun>& runs);  // status queued
+    void markSweepRunning(int64_t sweepId);       // owned by this process; clears error and finished time
+    void finishSweep(int64_t sweepId, RunStatus status, const std::string& error = {});
+    std::optional<SweepRecord> sweep(int64_t sweepId) const;
+    std::vector<SweepRecord> sweeps() const;            // newest first
+    std::vector<RunRecord> sweepRuns(int64_t sweepId) const;  // by cell
 
     // The adapter library.
     int64_t storeAdapter(const std::string& name, std::optional<int64_t> runId, const std::string& configJson,

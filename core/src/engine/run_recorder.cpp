@@ -108,4 +108,14 @@ std::optional<int64_t> RunRecorder::finish(const TrainingResult& result)
     return adapterId;
 }
 
+ResumePoint prepareResume(RunStore& store, const RunRecord& run)
+{
+    ResumePoint point;
+    point.config = trainingConfigFromJson(run.configJson, store.path());
+    point.checkpoint = store.lastGoodCheckpoint(run.id);
+    point.config.resumeFrom = point.checkpoint ? std::filesystem::path(point.checkpoint->path) : std::filesystem::path();
+    store.truncateMetrics(run.id, point.checkpoint ? point.checkpoint->step : 0);
+    return point;
+}
+
 }  // namespace lora

@@ -31,7 +31,8 @@ std::optional<double> optionalReal(const SQLite::Column& c)
 constexpr const char* kRunColumns =
     "id, name, status, model_path, model_hash, dataset_path, dataset_hash, config_json, device, output_dir, "
     "total_params, trainable_params, created_at, started_at, finished_at, train_seconds, steps_done, total_steps, "
-    "tokens, final_train_loss, final_val_loss, best_val_loss, best_val_step, error, notes, tags, pid, host";
+    "tokens, final_train_loss, final_val_loss, best_val_loss, best_val_step, error, notes, tags, pid, host, sweep_id, "
+    "sweep_cell";
 
 RunRecord readRun(SQLite::Statement& q)
 {
@@ -71,6 +72,10 @@ RunRecord readRun(SQLite::Statement& q)
                 r.tags.push_back(t.get<std::string>());
     r.pid = q.getColumn(i++).getInt64();
     r.host = q.getColumn(i++).getString();
+    if (const auto sweep = q.getColumn(i++); !sweep.isNull())
+        r.sweepId = sweep.getInt64();
+    if (const auto cell = q.getColumn(i++); !cell.isNull())
+        r.sweepCell = cell.getInt64();
     return r;
 }
 
@@ -156,6 +161,7 @@ RunStore::RunStore(const std::filesystem::path& file, StoreOptions options) : im
             mark.reset();
         }
         impl_->interrupted = dead;
+        impl_->interruptedSweeps = store::markDeadSweepsInterrupted(db, here);
         tx.commit();
     });
 }
@@ -167,31 +173,47 @@ RunStore& RunStore::operator=(RunStore&&) noexcept = default;
 const std::filesystem::path& RunStore::path() const { return impl_->file; }
 int RunStore::schemaVersionAtOpen() const { return impl_->versionAtOpen; }
 const std::vector<int64_t>& RunStore::interruptedAtOpen() const { return impl_->interrupted; }
+const std::vector<int64_t>& RunStore::interruptedSweepsAtOpen() const { return impl_->interruptedSweeps; }
+
+namespace store {
+
+int64_t insertRun(SQLite::Database& db, const NewRun& run, const std::string& modelHash, const std::string& dataHash)
+{
+    SQLite::Statement q(db, "INSERT INTO runs (name, status, model_path, model_hash, dataset_path, dataset_hash, "
+                            "config_json, device, output_dir, total_steps, tags, created_at, sweep_id, sweep_cell, "
+                            "total_params, trainable_params) "
+                            "VALUES (?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    q.bind(1, run.name);
+    q.bind(2, run.modelPath);
+    q.bind(3, modelHash);
+    q.bind(4, run.datasetPath);
+    q.bind(5, dataHash);
+    q.bind(6, run.configJson);
+    q.bind(7, run.device);
+    q.bind(8, run.outputDir);
+    q.bind(9, run.totalSteps);
+    q.bind(10, nlohmann::json(run.tags).dump());
+    q.bind(11, unixNow());
+    if (run.sweepId)
+        q.bind(12, *run.sweepId);
+    if (run.sweepCell)
+        q.bind(13, *run.sweepCell);
+    q.bind(14, run.totalParams);
+    q.bind(15, run.trainableParams);
+    q.exec();
+    return db.getLastInsertRowid();
+}
+
+std::string contentHash(const std::string& path) { return hashOrEmpty(path); }
+
+}  // namespace store
 
 int64_t RunStore::createRun(const NewRun& run)
 {
     // Hash outside the transaction: a large model takes a while and the database stays free meanwhile.
     const auto modelHash = hashOrEmpty(run.modelPath);
     const auto dataHash = hashOrEmpty(run.datasetPath);
-    return impl_->run("recording a new run", [&] {
-        SQLite::Statement q(*impl_->db,
-                            "INSERT INTO runs (name, status, model_path, model_hash, dataset_path, dataset_hash, "
-                            "config_json, device, output_dir, total_steps, tags, created_at) "
-                            "VALUES (?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-        q.bind(1, run.name);
-        q.bind(2, run.modelPath);
-        q.bind(3, modelHash);
-        q.bind(4, run.datasetPath);
-        q.bind(5, dataHash);
-        q.bind(6, run.configJson);
-        q.bind(7, run.device);
-        q.bind(8, run.outputDir);
-        q.bind(9, run.totalSteps);
-        q.bind(10, nlohmann::json(run.tags).dump());
-        q.bind(11, store::unixNow());
-        q.exec();
-        return impl_->db->getLastInsertRowid();
-    });
+    return impl_->run("recording a new run", [&] { return store::insertRun(*impl_->db, run, modelHash, dataHash); });
 }
 
 void RunStore::markRunning(int64_t runId)
@@ -301,6 +323,19 @@ std::vector<RunRecord> RunStore::runs() const
 {
     return impl_->run("reading the runs", [&] {
         SQLite::Statement q(*impl_->db, std::string("SELECT ") + kRunColumns + " FROM runs ORDER BY id DESC");
+        std::vector<RunRecord> out;
+        while (q.executeStep())
+            out.push_back(readRun(q));
+        return out;
+    });
+}
+
+std::vector<RunRecord> RunStore::sweepRuns(int64_t sweepId) const
+{
+    return impl_->run("reading a sweep's runs", [&] {
+        SQLite::Statement q(*impl_->db, std::string("SELECT ") + kRunColumns +
+                                            " FROM runs WHERE sweep_id = ? ORDER BY sweep_cell, id");
+        q.bind(1, sweepId);
         std::vector<RunRecord> out;
         while (q.executeStep())
             out.push_back(readRun(q));

@@ -10,6 +10,7 @@ struct RunStore::Impl {
     std::unique_ptr<SQLite::Database> db;
     int versionAtOpen = 0;
     std::vector<int64_t> interrupted;
+    std::vector<int64_t> interruptedSweeps;
 
     // Runs `body`, turning SQLite's locked and corrupt errors into StoreError naming the file.
     template <class F>
@@ -18,5 +19,12 @@ struct RunStore::Impl {
         return store::guarded(file, doing, std::forward<F>(body));
     }
 };
+
+namespace store {
+// Inserts a queued run (no transaction of its own); the content hashes are computed by the caller.
+int64_t insertRun(SQLite::Database& db, const NewRun& run, const std::string& modelHash, const std::string& dataHash);
+// folderDigest of a model folder or data file; empty when the path is empty or does not exist.
+std::string contentHash(const std::string& path);
+}  // namespace store
 
 }  // namespace lora

@@ -84,6 +84,27 @@ CREATE TABLE adapters (
 CREATE INDEX adapters_run ON adapters(run_id);
 )sql";
 
+// Version 4: sweeps, a grid of runs stored as one group. Each run of a sweep names it and its cell (the index into
+// the grid's expansion); the owner columns find sweeps whose process died, as for runs.
+constexpr const char* kV4 = R"sql(
+CREATE TABLE sweeps (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL DEFAULT '',
+  status TEXT NOT NULL CHECK (status IN ('queued','running','completed','stopped','failed','interrupted')),
+  grid_json TEXT NOT NULL,
+  base_config_json TEXT NOT NULL,
+  created_at REAL NOT NULL,
+  finished_at REAL,
+  error TEXT NOT NULL DEFAULT '',
+  pid INTEGER NOT NULL DEFAULT 0,
+  pid_start INTEGER NOT NULL DEFAULT 0,
+  host TEXT NOT NULL DEFAULT ''
+);
+ALTER TABLE runs ADD COLUMN sweep_id INTEGER REFERENCES sweeps(id) ON DELETE SET NULL;
+ALTER TABLE runs ADD COLUMN sweep_cell INTEGER;
+CREATE INDEX runs_sweep ON runs(sweep_id, sweep_cell);
+)sql";
+
 }  // namespace
 
 const char* migrationSql(int toVersion)
@@ -92,6 +113,7 @@ const char* migrationSql(int toVersion)
     case 1: return kV1;
     case 2: return kV2;
     case 3: return kV3;
+    case 4: return kV4;
     default: throw Error("run store: no migration to schema version " + std::to_string(toVersion));
     }
 }

@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace lora::store {
 
@@ -40,5 +41,9 @@ const char* migrationSql(int toVersion);
 void migrate(SQLite::Database& db, int fromVersion, int toVersion);
 
 double unixNow();
+
+// Marks the sweeps left "running" by a process that is gone interrupted (inside the open's transaction);
+// returns their ids. Defined with the sweep queries (sweep_store.cpp).
+std::vector<int64_t> markDeadSweepsInterrupted(SQLite::Database& db, const std::string& thisHost);
 
 }  // namespace lora::store
