@@ -8,6 +8,8 @@ class DataPage;
 class ModelPage;
 class QMenu;
 class QTabWidget;
+class RunDatabase;
+class RunsPage;
 class TrainPage;
 class TryPage;
 struct TrainInputs;
@@ -22,6 +24,8 @@ public:
     AdapterPage* adapterPage() const { return adapterPage_; }
     TrainPage* trainPage() const { return trainPage_; }
     TryPage* tryPage() const { return tryPage_; }
+    RunsPage* runsPage() const { return runsPage_; }
+    RunDatabase* runDatabase() const { return runDatabase_; }  // the one both the Runs page and training use
     QTabWidget* tabs() const { return tabs_; }
     void openModelFolder(const QString& folder);
     void openDatasetFile(const QString& file);  // shows the Data tab
@@ -51,6 +55,8 @@ private:
     AdapterPage* adapterPage_;
     TrainPage* trainPage_;
     TryPage* tryPage_;
+    RunDatabase* runDatabase_;
+    RunsPage* runsPage_;
     QMenu* recentMenu_;
     QStringList bundledTargets_;  // lora_defaults.json's target_modules, applied to the first model loaded
     bool targetsPending_ = false;

@@ -5,4 +5,15 @@
 
 #include <QMetaType>
 
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+
+// Where a GUI run is recorded: the session's run database (RunDatabase). With resumeRun, the worker continues
+// that recorded run from its last checkpoint: config and name come from the database, metrics go on in its row.
+struct RunRecording {
+    std::filesystem::path database;  // empty: lora::RunStore::defaultPath()
+    std::optional<int64_t> resumeRun;
+};
+
 Q_DECLARE_METATYPE(lora::TrainingResult)

@@ -24,7 +24,8 @@ public:
     explicit TrainingRun(QObject* parent = nullptr);
     ~TrainingRun() override;
 
-    void start(const lora::TrainingConfig& config);  // only when not active
+    // Only when not active. `recording`: where the run is recorded, or which recorded run it resumes.
+    void start(const lora::TrainingConfig& config, const RunRecording& recording = {});
     void pause();
     void resume();
     void stop();
@@ -41,6 +42,7 @@ Q_SIGNALS:
     void stateChanged(TrainingRun::State state);
     void metricsUpdated(int steps);  // throttled: history() grew; `steps` = its size
     void logMessage(const QString& line);
+    void recordingFailed(const QString& message);
     void finished(const lora::TrainingResult& result);
 
 private:

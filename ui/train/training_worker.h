@@ -32,11 +32,12 @@ public:
 
 public Q_SLOTS:
     // Trains synchronously on this object's thread; emits finished() exactly once.
-    void run(const lora::TrainingConfig& config);
+    void run(const lora::TrainingConfig& config, const RunRecording& recording);
 
 Q_SIGNALS:
     void progressAvailable();  // new records wait in takeProgress(); sent once until they are taken
     void logMessage(const QString& line);
+    void recordingFailed(const QString& message);  // the run trains, but the run database could not be used
     void paused();             // the trainer is now waiting before its next step
     void finished(const lora::TrainingResult& result);
 
