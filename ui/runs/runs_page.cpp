@@ -147,8 +147,9 @@ void RunsPage::build()
     auto* split = new QSplitter(Qt::Vertical);
     split->addWidget(top);
     split->addWidget(compare);
-    split->setStretchFactor(0, 2);
-    split->setStretchFactor(1, 3);
+    split->setStretchFactor(0, 1);
+    split->setStretchFactor(1, 2);
+    split->setSizes({1000, 2000});  // proportions: the comparison gets two thirds
     auto* layout = new QVBoxLayout(this);
     layout->addLayout(problemRow);
     layout->addWidget(split, 1);
@@ -165,6 +166,7 @@ void RunsPage::build()
         } else {
             error_.clear();
             model_->setRuns(std::move(result.runs));
+            table_->resizeColumnsToContents();
             status_->setText(tr("%n run(s) in %1", nullptr, int(model_->runs().size())).arg(pathString(database())));
         }
         selectRuns(keep);
