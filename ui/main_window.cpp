@@ -8,6 +8,8 @@
 #include "train/train_page.h"
 #include "train/training_defaults.h"
 #include "tryit/try_page.h"
+#include "runs/run_again.h"
+#include "runs/run_database.h"
 #include "runs/runs_page.h"
 #include "sweep/sweep_page.h"
 
@@ -31,7 +33,9 @@ MainWindow::MainWindow(QWidget* parent)
       dataPage_(new DataPage),
       adapterPage_(new AdapterPage),
       trainPage_(new TrainPage),
-      tryPage_(new TryPage)
+      tryPage_(new TryPage),
+      runDatabase_(new RunDatabase(RunDatabase::rememberedPath(), this)),
+      runsPage_(new RunsPage(runDatabase_))
 {
     setWindowTitle(tr("LoRA Studio"));
     setAcceptDrops(true);
@@ -42,7 +46,7 @@ MainWindow::MainWindow(QWidget* parent)
     tabs_->addTab(adapterPage_, tr("&Adapter"));
     tabs_->addTab(trainPage_, tr("&Train"));
     tabs_->addTab(tryPage_, tr("Tr&y it"));
-    auto* runsPage = new RunsPage;
+    auto* runsPage = runsPage_;
     tabs_->addTab(runsPage, tr("R&uns"));
     // Runs from this window (and from lora-cli, sharing the database) show up when the page is looked at.
     connect(trainPage_, &TrainPage::runFinished, runsPage, &RunsPage::reload);
@@ -51,7 +55,8 @@ MainWindow::MainWindow(QWidget* parent)
             runsPage->reload();
     });
     // Sweeps: the Train page's settings are every cell's base; a point of the Pareto chart opens its run.
-    sweepPage_ = new SweepPage;
+    sweepPage_ = new SweepPage(runDatabase_->path());
+    connect(runDatabase_, &RunDatabase::pathChanged, sweepPage_, &SweepPage::setDatabase);
     tabs_->addTab(sweepPage_, tr("S&weeps"));
     sweepPage_->setBaseConfigProvider([this] { return trainPage_->buildConfig(); });
     connect(sweepPage_, &SweepPage::sweepFinished, runsPage, &RunsPage::reload);
@@ -63,6 +68,20 @@ MainWindow::MainWindow(QWidget* parent)
         else
             tabs_->setCurrentWidget(runsPage);  // which reloads it
     });
+    // One run database for the session: the Runs page shows it, every run (new or resumed) records into it.
+    trainPage_->setRunDatabase(runDatabase_);
+    connect(runsPage, &RunsPage::runAgainRequested, this, [this](const lora::RunRecord& run) {
+        if (const QString problem = loadRunIntoWindow(*this, run); !problem.isEmpty())
+            statusBar()->showMessage(problem, 10000);
+    });
+    connect(runsPage, &RunsPage::resumeRequested, this, [this](const lora::RunRecord& run) {
+        tabs_->setCurrentWidget(trainPage_);
+        trainPage_->resumeRecordedRun(run);
+    });
+    connect(trainPage_, &TrainPage::recordingFailed, this, [this, runsPage](const QString& message) {
+        statusBar()->showMessage(tr("This run is not recorded: %1 (the Runs page offers a new database)").arg(message));
+        runsPage->reload();
+    });
     setCentralWidget(tabs_);
 
     auto* file = menuBar()->addMenu(tr("&File"));
@@ -72,6 +91,14 @@ MainWindow::MainWindow(QWidget* parent)
     recentMenu_ = file->addMenu(tr("Open &Recent"));
     file->addAction(dataPage_->openAction());  // Ctrl+Shift+O
     connect(dataPage_->openAction(), &QAction::triggered, this, [this] { tabs_->setCurrentWidget(dataPage_); });
+    file->addSeparator();
+    auto* openDb = file->addAction(tr("Open Run &Database…"), this, [this] {
+        tabs_->setCurrentWidget(runsPage_);
+        runsPage_->chooseDatabase();
+    });
+    openDb->setStatusTip(tr("Record runs in, and show the history of, another run database file (remembered)"));
+    auto* defaultDb = file->addAction(tr("Use the De&fault Run Database"), this, [this] { runDatabase_->useDefault(); });
+    defaultDb->setStatusTip(tr("Back to the run database lora-cli uses by default"));
     file->addSeparator();
     auto* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);

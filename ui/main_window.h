@@ -9,6 +9,8 @@ class ModelPage;
 class QMenu;
 class QTabWidget;
 class SweepPage;
+class RunDatabase;
+class RunsPage;
 class TrainPage;
 class TryPage;
 struct TrainInputs;
@@ -24,6 +26,8 @@ public:
     TrainPage* trainPage() const { return trainPage_; }
     TryPage* tryPage() const { return tryPage_; }
     SweepPage* sweepPage() const { return sweepPage_; }
+    RunsPage* runsPage() const { return runsPage_; }
+    RunDatabase* runDatabase() const { return runDatabase_; }  // the one both the Runs page and training use
     QTabWidget* tabs() const { return tabs_; }
     void openModelFolder(const QString& folder);
     void openDatasetFile(const QString& file);  // shows the Data tab
@@ -54,6 +58,8 @@ private:
     TrainPage* trainPage_;
     TryPage* tryPage_;
     SweepPage* sweepPage_;
+    RunDatabase* runDatabase_;
+    RunsPage* runsPage_;
     QMenu* recentMenu_;
     QStringList bundledTargets_;  // lora_defaults.json's target_modules, applied to the first model loaded
     bool targetsPending_ = false;

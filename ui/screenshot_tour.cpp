@@ -4,6 +4,8 @@
 #include "data/data_page.h"
 #include "main_window.h"
 #include "model_page.h"
+#include "runs/runs_model.h"
+#include "runs/runs_page.h"
 #include "train/train_page.h"
 #include "tryit/try_page.h"
 
@@ -53,15 +55,21 @@ void ScreenshotTour::waitForInputs()
 
 void ScreenshotTour::train()
 {
+    window_->tabs()->setCurrentWidget(window_->trainPage());
+    window_->trainPage()->setSteps(steps_);
+    trainThen(&ScreenshotTour::tryIt);
+}
+
+// Starts a run on the Train page and goes on with `next` once it finished.
+void ScreenshotTour::trainThen(void (ScreenshotTour::*next)())
+{
     TrainPage* page = window_->trainPage();
-    window_->tabs()->setCurrentWidget(page);
-    page->setSteps(steps_);
-    connect(page, &TrainPage::runFinished, this, [this](const lora::TrainingResult& result) {
+    connect(page, &TrainPage::runFinished, this, [this, next](const lora::TrainingResult& result) {
         if (result.status == lora::TrainingStatus::Failed)
             return fail(QStringLiteral("training failed: %1").arg(QString::fromStdString(result.error)));
         std::fprintf(stderr, "screenshots: trained %lld steps\n",
                      static_cast<long long>(result.finalMetrics ? result.finalMetrics->step : 0));
-        QTimer::singleShot(200, this, &ScreenshotTour::tryIt);
+        QTimer::singleShot(200, this, next);
     }, Qt::SingleShotConnection);
     page->start();
     if (!page->run()->isActive())
@@ -90,15 +98,49 @@ void ScreenshotTour::grabPages()
     QTabWidget* tabs = window_->tabs();
     for (int i = 0; i < tabs->count() && i < int(std::size(kPageNames)); ++i) {
         tabs->setCurrentIndex(i);
-        for (int k = 0; k < 5; ++k)
-            QCoreApplication::processEvents();  // layouts settle and queued replots paint
-        const QString file = QDir(folder_).filePath(QStringLiteral("%1-%2.png").arg(i + 1).arg(kPageNames[i]));
-        if (!window_->grab().save(file, "PNG", 0))  // 0: the strongest compression
-            return fail(QStringLiteral("cannot write %1").arg(file));
-        std::fprintf(stderr, "screenshots: %s\n", qPrintable(file));
+        if (!save(QStringLiteral("%1-%2.png").arg(i + 1).arg(kPageNames[i])))
+            return;
     }
     tabs->setCurrentWidget(window_->trainPage());
-    Q_EMIT finished(0);
+    trainSecondRun();
+}
+
+bool ScreenshotTour::save(const QString& name)
+{
+    for (int k = 0; k < 5; ++k)
+        QCoreApplication::processEvents();  // layouts settle and queued replots paint
+    const QString file = QDir(folder_).filePath(name);
+    if (!window_->grab().save(file, "PNG", 0)) {  // 0: the strongest compression
+        fail(QStringLiteral("cannot write %1").arg(file));
+        return false;
+    }
+    std::fprintf(stderr, "screenshots: %s\n", qPrintable(file));
+    return true;
+}
+
+// A second run that differs from the first in its rank, so the Runs page has two runs to compare.
+void ScreenshotTour::trainSecondRun()
+{
+    window_->adapterPage()->setRank(2);
+    trainThen(&ScreenshotTour::compareRuns);
+}
+
+void ScreenshotTour::compareRuns()
+{
+    RunsPage* runs = window_->runsPage();
+    connect(runs, &RunsPage::loaded, this, [this, runs] {
+        QList<qint64> ids;
+        for (const auto& r : runs->model()->runs())
+            ids << r.id;
+        if (ids.size() < 2)
+            return fail(QStringLiteral("the Runs page lists %1 run(s): %2").arg(ids.size()).arg(runs->lastError()));
+        connect(runs, &RunsPage::selectionLoaded, this, [this] {
+            if (save(QStringLiteral("6-runs.png")))
+                Q_EMIT finished(0);
+        }, Qt::SingleShotConnection);
+        runs->selectRuns(ids.mid(0, 2));
+    }, Qt::SingleShotConnection);
+    window_->tabs()->setCurrentWidget(runs);  // reloads the page
 }
 
 void ScreenshotTour::fail(const QString& why)

@@ -1,7 +1,9 @@
 #pragma once
 // `lora-studio --screenshots DIR`: drives the real app for the documentation — waits for the startup model and
 // dataset, trains a short run on the Train page, generates on the Try it page, then saves a PNG of every page
-// (QWidget::grab of the whole window) to DIR and quits. Used by scripts/screenshots under Xvfb.
+// (QWidget::grab of the whole window) to DIR; then trains a second run (rank 2) and saves the Runs page with
+// both runs' curves overlaid and their configs compared (6-runs.png), and quits. Used by scripts/screenshots
+// under Xvfb.
 #include <QObject>
 #include <QString>
 
@@ -19,8 +21,12 @@ Q_SIGNALS:
 private:
     void waitForInputs();
     void train();
+    void trainThen(void (ScreenshotTour::*next)());
     void tryIt();
     void grabPages();
+    void trainSecondRun();
+    void compareRuns();
+    bool save(const QString& name);
     void fail(const QString& why);
 
     MainWindow* window_;

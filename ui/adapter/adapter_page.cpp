@@ -293,6 +293,8 @@ double AdapterPage::alpha() const { return alpha_->value(); }
 void AdapterPage::setAlpha(double alpha) { alpha_->setValue(alpha); }
 double AdapterPage::dropout() const { return dropout_->value(); }
 void AdapterPage::setDropout(double dropout) { dropout_->setValue(dropout); }
+void AdapterPage::setRslora(bool on) { rslora_->setChecked(on); }
+void AdapterPage::setDora(bool on) { dora_->setChecked(on); }
 
 bool AdapterPage::setTargetModules(const QStringList& entries)
 {

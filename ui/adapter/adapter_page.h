@@ -49,6 +49,8 @@ public:
     void setAlpha(double alpha);
     double dropout() const;
     void setDropout(double dropout);
+    void setRslora(bool on);
+    void setDora(bool on);
     // Ticks the modules a PEFT target_modules list names (full name, or ending in "." + entry) and picks the
     // preset that means exactly those, else Custom. Returns false (and changes nothing) when none matches.
     bool setTargetModules(const QStringList& entries);

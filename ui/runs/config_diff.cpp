@@ -37,7 +37,12 @@ void flatten(const QJsonValue& value, const QString& prefix, std::map<QString, Q
 ConfigDiff::ConfigDiff(QWidget* parent) : QTableWidget(parent)
 {
     setEditTriggers(NoEditTriggers);
-    horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    // Every run's column shares the width; long values (paths) are elided in the middle, whole in the tooltip.
+    horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
+    setTextElideMode(Qt::ElideMiddle);
+    horizontalHeader()->setDefaultAlignment(Qt::AlignLeft | Qt::AlignVCenter);
+    horizontalHeader()->setTextElideMode(Qt::ElideRight);
+    setWordWrap(false);
 }
 
 bool ConfigDiff::isHighlighted(const QTableWidgetItem* item) { return item && item->data(kDiffRole).toBool(); }
@@ -76,6 +81,7 @@ void ConfigDiff::setRuns(const std::vector<lora::RunRecord>& runs)
         for (size_t col = 0; col < runs.size(); ++col) {
             const auto it = flat[col].find(rows[row]);
             auto* item = new QTableWidgetItem(it == flat[col].end() ? tr("(unset)") : it->second);
+            item->setToolTip(item->text());
             item->setData(kDiffRole, differs);
             if (differs) {
                 item->setBackground(highlight);

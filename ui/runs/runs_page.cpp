@@ -1,12 +1,13 @@
 #include "runs/runs_page.h"
 
+#include "data/message_banner.h"
 #include "runs/config_diff.h"
+#include "runs/run_database.h"
 #include "runs/run_curves.h"
 #include "runs/runs_model.h"
 
-#include <QCoreApplication>
 #include <QDesktopServices>
-#include <QDir>
+#include <QFileDialog>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QInputDialog>
@@ -14,34 +15,63 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QMessageBox>
-#include <QProcess>
 #include <QPushButton>
 #include <QSortFilterProxyModel>
 #include <QSplitter>
-#include <QTabWidget>
 #include <QTableView>
-#include <QTemporaryFile>
 #include <QUrl>
 #include <QVBoxLayout>
 #include <QtConcurrent>
 
 namespace {
 
-// Every worker opens its own connection: SQLite connections stay on the thread that made them.
-std::vector<lora::RunRecord> readRuns(const std::filesystem::path& db) { return lora::RunStore(db).runs(); }
+RunStoreProblem problemOf(const lora::StoreError& e)
+{
+    return {QString::fromUtf8(e.what()), e.file(), e.freshPath()};
+}
+
+QString pathString(const std::filesystem::path& p) { return QString::fromStdU16String(p.u16string()); }
 
 }  // namespace
 
-RunsPage::RunsPage(std::filesystem::path db, QWidget* parent)
+// Every worker opens its own connection: SQLite connections stay on the thread that made them. Errors come back
+// as values: QtConcurrent would wrap a plain std::exception and lose its message.
+struct RunsPage::LoadedRuns {
+    std::vector<lora::RunRecord> runs;
+    std::optional<RunStoreProblem> problem;
+    QString error;
+};
+
+struct RunsPage::LoadedSelection {
+    std::vector<RunCurveData> data;
+    QString error;
+};
+
+RunsPage::RunsPage(RunDatabase* database, QWidget* parent)
     : QWidget(parent),
-      db_(std::move(db)),
+      database_(database),
       model_(new RunsModel(this)),
       proxy_(new QSortFilterProxyModel(this)),
       table_(new QTableView),
       filter_(new QLineEdit),
       status_(new QLabel),
+      banner_(new MessageBanner),
+      newDatabase_(new QPushButton(tr("Start a &New Database"))),
+      openDatabase_(new QPushButton(tr("Open Run &Database…"))),
       curves_(new RunCurves),
-      diff_(new ConfigDiff)
+      diff_(new ConfigDiff),
+      runsWatcher_(new QFutureWatcher<LoadedRuns>(this)),
+      selectionWatcher_(new QFutureWatcher<LoadedSelection>(this))
+{
+    build();
+}
+
+RunsPage::RunsPage(std::filesystem::path db, QWidget* parent) : RunsPage(new RunDatabase(std::move(db)), parent)
+{
+    database_->setParent(this);
+}
+
+void RunsPage::build()
 {
     proxy_->setSourceModel(model_);
     proxy_->setSortRole(Qt::EditRole);
@@ -58,48 +88,56 @@ RunsPage::RunsPage(std::filesystem::path db, QWidget* parent)
     filter_->setClearButtonEnabled(true);
     connect(filter_, &QLineEdit::textChanged, proxy_, &QSortFilterProxyModel::setFilterFixedString);
 
+    // Shown only when the database cannot be used.
+    newDatabase_->setObjectName("newDatabaseButton");
+    newDatabase_->setToolTip(tr("Go on with an empty run database beside this one. The file that failed is left "
+                                "exactly as it is, so nothing in it is lost; open it again later with File → Open "
+                                "Run Database…"));
+    openDatabase_->setObjectName("openDatabaseButton");
+    openDatabase_->setToolTip(tr("Use another run database file (lora-cli's --db FILE, or a copy from another "
+                                 "machine)"));
+    connect(newDatabase_, &QPushButton::clicked, this, &RunsPage::startNewDatabase);
+    connect(openDatabase_, &QPushButton::clicked, this, &RunsPage::chooseDatabase);
+    auto* problemRow = new QHBoxLayout;
+    problemRow->addWidget(banner_, 1);
+    problemRow->addWidget(newDatabase_);
+    problemRow->addWidget(openDatabase_);
+    banner_->setObjectName("runsBanner");
+    showProblem(std::nullopt);
+
     auto* buttons = new QHBoxLayout;
-    auto button = [&](const QString& text, void (RunsPage::*slot)()) {
+    auto button = [&](const QString& text, const QString& tip, void (RunsPage::*slot)()) {
         auto* b = new QPushButton(text);
+        b->setToolTip(tip);
         connect(b, &QPushButton::clicked, this, slot);
         buttons->addWidget(b);
         return b;
     };
-    button(tr("Re&name…"), &RunsPage::askRename);
-    button(tr("&Tags…"), &RunsPage::askTags);
-    button(tr("N&otes…"), &RunsPage::askNotes);
-    button(tr("&Delete…"), &RunsPage::askDelete);
-    button(tr("Open &Folder"), &RunsPage::openFolder);
-    auto* again = new QPushButton(tr("Run &Again"));
-    auto* resume = new QPushButton(tr("&Resume"));
-    resume->setToolTip(tr("Continue an interrupted or stopped run from its last checkpoint"));
-    buttons->addWidget(again);
-    buttons->addWidget(resume);
+    button(tr("Re&name…"), tr("Give the selected run a name of your own"), &RunsPage::askRename);
+    button(tr("&Tags…"), tr("Tag the selected run; the filter finds runs by tag"), &RunsPage::askTags);
+    button(tr("N&otes…"), tr("Write down what this run tried and what you learnt from it"), &RunsPage::askNotes);
+    button(tr("&Delete…"), tr("Remove the selected runs from the history (and, if you say so, their folders)"),
+           &RunsPage::askDelete);
+    button(tr("Open &Folder"), tr("Show the run's output folder: the adapter, checkpoints and metrics.jsonl"),
+           &RunsPage::openFolder);
+    button(tr("Run &Again"),
+           tr("Load this run's settings into the Model, Data, Adapter and Train pages; change what you want to try, "
+              "then press Train"),
+           &RunsPage::runAgain)->setObjectName("runAgainButton");
+    button(tr("&Resume"),
+           tr("Continue an interrupted, stopped or failed run in this window from its last checkpoint; its metrics "
+              "go on in the same run"),
+           &RunsPage::resume)->setObjectName("resumeButton");
     buttons->addStretch(1);
-    auto* refresh = new QPushButton(tr("Re&load"));
-    buttons->addWidget(refresh);
-    connect(refresh, &QPushButton::clicked, this, &RunsPage::reload);
-    connect(again, &QPushButton::clicked, this, [this] {
-        const auto ids = selectedRunIds();
-        if (ids.size() != 1)
-            return;
-        const auto* run = model_->runById(ids.first());
-        QTemporaryFile config(QDir::tempPath() + "/lora-run-XXXXXX.json");
-        config.setAutoRemove(false);
-        if (!run || !config.open())
-            return;
-        config.write(QByteArray::fromStdString(run->configJson));
-        config.close();
-        launchCli({"train", "--config", config.fileName(), "--name", QString::fromStdString(run->name) + " (again)"});
-    });
-    connect(resume, &QPushButton::clicked, this, [this] {
-        for (qint64 id : selectedRunIds())
-            launchCli({"runs", "resume", QString::number(id)});
-    });
+    button(tr("Re&load"), tr("Read the run database again (runs from lora-cli appear too)"), &RunsPage::reload);
 
-    auto* tabs = new QTabWidget;
-    tabs->addTab(curves_, tr("Curves"));
-    tabs->addTab(diff_, tr("Config diff"));
+    // The selected runs' curves and their configs side by side: what changed next to what it did.
+    auto* compare = new QSplitter(Qt::Horizontal);
+    compare->addWidget(curves_);
+    compare->addWidget(diff_);
+    compare->setStretchFactor(0, 3);
+    compare->setStretchFactor(1, 2);
+    diff_->setToolTip(tr("The selected runs' settings side by side; the settings that differ are highlighted"));
     auto* top = new QWidget;
     auto* topLayout = new QVBoxLayout(top);
     topLayout->setContentsMargins(0, 0, 0, 0);
@@ -108,55 +146,106 @@ RunsPage::RunsPage(std::filesystem::path db, QWidget* parent)
     topLayout->addLayout(buttons);
     auto* split = new QSplitter(Qt::Vertical);
     split->addWidget(top);
-    split->addWidget(tabs);
+    split->addWidget(compare);
+    split->setStretchFactor(0, 1);
+    split->setStretchFactor(1, 2);
+    split->setSizes({1000, 2000});  // proportions: the comparison gets two thirds
     auto* layout = new QVBoxLayout(this);
+    layout->addLayout(problemRow);
     layout->addWidget(split, 1);
     layout->addWidget(status_);
 
-    connect(&runsWatcher_, &QFutureWatcher<std::vector<lora::RunRecord>>::finished, this, [this] {
+    connect(runsWatcher_, &QFutureWatcher<LoadedRuns>::finished, this, [this] {
         const QList<qint64> keep = selectedRunIds();
-        try {
-            model_->setRuns(runsWatcher_.result());
-            error_.clear();
-            status_->setText(tr("%n run(s) in %1", nullptr, int(model_->runs().size()))
-                                 .arg(QString::fromStdString(db_.string())));
-        } catch (const std::exception& e) {
-            error_ = QString::fromUtf8(e.what());
+        LoadedRuns result = runsWatcher_->result();
+        showProblem(result.problem);
+        if (result.problem || !result.error.isEmpty()) {
+            error_ = result.problem ? result.problem->message : result.error;
+            model_->setRuns({});
             status_->setText(error_);
+        } else {
+            error_.clear();
+            model_->setRuns(std::move(result.runs));
+            table_->resizeColumnsToContents();
+            status_->setText(tr("%n run(s) in %1", nullptr, int(model_->runs().size())).arg(pathString(database())));
         }
         selectRuns(keep);
         Q_EMIT loaded();
     });
     connect(table_->selectionModel(), &QItemSelectionModel::selectionChanged, this, &RunsPage::loadSelection);
-    connect(&selectionWatcher_, &QFutureWatcher<std::vector<RunCurveData>>::finished, this, [this] {
-        std::vector<RunCurveData> data;
-        try {
-            data = selectionWatcher_.result();
-        } catch (const std::exception& e) {
-            error_ = QString::fromUtf8(e.what());
+    connect(selectionWatcher_, &QFutureWatcher<LoadedSelection>::finished, this, [this] {
+        LoadedSelection result = selectionWatcher_->result();
+        if (!result.error.isEmpty()) {
+            error_ = result.error;
             status_->setText(error_);
         }
         std::vector<lora::RunRecord> runs;
-        for (const auto& d : data)
+        for (const auto& d : result.data)
             runs.push_back(d.run);
         diff_->setRuns(runs);
-        curves_->setRuns(std::move(data));
+        curves_->setRuns(std::move(result.data));
         Q_EMIT selectionLoaded();
     });
+    connect(database_, &RunDatabase::pathChanged, this, &RunsPage::reload);
     reload();
 }
 
 RunsPage::~RunsPage()
 {
-    runsWatcher_.waitForFinished();
-    selectionWatcher_.waitForFinished();
+    runsWatcher_->waitForFinished();
+    selectionWatcher_->waitForFinished();
 }
+
+const std::filesystem::path& RunsPage::database() const { return database_->path(); }
 
 void RunsPage::reload()
 {
-    if (runsWatcher_.isRunning())
-        runsWatcher_.waitForFinished();
-    runsWatcher_.setFuture(QtConcurrent::run(readRuns, db_));
+    if (runsWatcher_->isRunning())
+        runsWatcher_->waitForFinished();
+    runsWatcher_->setFuture(QtConcurrent::run([db = database()]() -> LoadedRuns {
+        try {
+            return {lora::RunStore(db).runs(), std::nullopt, {}};
+        } catch (const lora::StoreError& e) {
+            return {{}, problemOf(e), {}};
+        } catch (const std::exception& e) {
+            return {{}, std::nullopt, QString::fromUtf8(e.what())};
+        }
+    }));
+}
+
+void RunsPage::showProblem(const std::optional<RunStoreProblem>& problem)
+{
+    problem_ = problem;
+    if (problem) {
+        banner_->showMessage(MessageBanner::Kind::Error,
+                             tr("<b>The run history cannot be used.</b> %1<br>Start a new database to go on "
+                                "recording runs (this file stays as it is), or open another run database.")
+                                 .arg(problem->message.toHtmlEscaped()));
+        banner_->show();
+    } else {
+        banner_->clearMessage();
+        banner_->hide();
+    }
+    newDatabase_->setVisible(bool(problem));
+    openDatabase_->setVisible(bool(problem));
+}
+
+void RunsPage::startNewDatabase()
+{
+    if (!problem_)
+        return;
+    const auto fresh = problem_->freshPath.empty() ? lora::RunStore::freshPathBeside(database()) : problem_->freshPath;
+    database_->setPath(fresh);  // reloads through pathChanged
+}
+
+void RunsPage::chooseDatabase()
+{
+    const QString start = pathString(database().parent_path());
+    const QString file = QFileDialog::getSaveFileName(this, tr("Open Run Database"), start,
+                                                      tr("Run databases (*.sqlite *.db);;All files (*)"), nullptr,
+                                                      QFileDialog::DontConfirmOverwrite);
+    if (!file.isEmpty())
+        database_->setPath(std::filesystem::path(file.toStdU16String()));
 }
 
 QList<qint64> RunsPage::selectedRunIds() const
@@ -187,13 +276,19 @@ void RunsPage::loadSelection()
     for (qint64 id : selectedRunIds())
         if (const auto* r = model_->runById(id))
             runs.push_back(*r);
-    if (selectionWatcher_.isRunning())
-        selectionWatcher_.waitForFinished();
-    selectionWatcher_.setFuture(QtConcurrent::run([db = db_, runs] {
-        lora::RunStore store(db);
-        std::vector<RunCurveData> out;
-        for (const auto& r : runs)
-            out.push_back({r, store.metrics(r.id)});
+    if (selectionWatcher_->isRunning())
+        selectionWatcher_->waitForFinished();
+    selectionWatcher_->setFuture(QtConcurrent::run([db = database(), runs]() -> LoadedSelection {
+        LoadedSelection out;
+        if (runs.empty())
+            return out;
+        try {
+            lora::RunStore store(db);
+            for (const auto& r : runs)
+                out.data.push_back({r, store.metrics(r.id)});
+        } catch (const std::exception& e) {
+            out.error = QString::fromUtf8(e.what());
+        }
         return out;
     }));
 }
@@ -210,7 +305,7 @@ void RunsPage::edit(std::function<void(lora::RunStore&)> change)
         }
         reload();
     });
-    watcher->setFuture(QtConcurrent::run([db = db_, change = std::move(change)]() -> QString {
+    watcher->setFuture(QtConcurrent::run([db = database(), change = std::move(change)]() -> QString {
         try {
             lora::RunStore store(db);
             change(store);
@@ -323,15 +418,32 @@ void RunsPage::openFolder()
             QDesktopServices::openUrl(QUrl::fromLocalFile(QString::fromStdString(run->outputDir)));
 }
 
-void RunsPage::launchCli(const QStringList& arguments)
+void RunsPage::runAgain()
 {
-    const QString cli = QCoreApplication::applicationDirPath() + "/lora-cli";
-    QStringList args = arguments;
-    args << "--db" << QString::fromStdString(db_.string());
-    if (!QProcess::startDetached(cli, args)) {
-        error_ = tr("%1: could not be started; run lora-cli %2 yourself").arg(cli, args.join(' '));
-        status_->setText(error_);
-    } else {
-        status_->setText(tr("Started: lora-cli %1 (reload to follow it)").arg(args.join(' ')));
+    const auto ids = selectedRunIds();
+    if (ids.size() != 1) {
+        status_->setText(tr("Select one run to run again."));
+        return;
     }
+    if (const auto* run = model_->runById(ids.first()))
+        Q_EMIT runAgainRequested(*run);
+}
+
+void RunsPage::resume()
+{
+    const auto ids = selectedRunIds();
+    const auto* run = ids.size() == 1 ? model_->runById(ids.first()) : nullptr;
+    if (!run) {
+        status_->setText(tr("Select one run to resume."));
+        return;
+    }
+    if (run->status == lora::RunStatus::Completed || run->status == lora::RunStatus::Running ||
+        run->status == lora::RunStatus::Queued) {
+        status_->setText(tr("Run #%1 is %2; only interrupted, stopped or failed runs are resumed. Run Again starts "
+                            "it anew.")
+                             .arg(run->id)
+                             .arg(QString::fromStdString(lora::runStatusName(run->status))));
+        return;
+    }
+    Q_EMIT resumeRequested(*run);
 }

@@ -1,8 +1,10 @@
 #pragma once
-// The Runs page: every run of the run database in a sortable, filterable table; the selected runs' curves
-// overlaid and their configs side by side. Rename, tag, note, delete (with the output folder, after asking), open
-// the output folder, run again with the same config, resume an interrupted run (both through lora-cli, so the run
-// is recorded as any other). The database is read and written off the GUI thread.
+// The Runs page: every run of the session's run database (RunDatabase) in a sortable, filterable table; the
+// selected runs' curves overlaid and their configs side by side. Rename, tag, note, delete (with the output
+// folder, after asking), open the output folder; "Run Again" and "Resume" ask the window to load a run's config
+// into the pages, or to continue it in-app from its last checkpoint. A locked or corrupt database is said in
+// the page, naming the file, with the ways on: start a new database beside it (the old file is left untouched)
+// or open another. The database is read and written off the GUI thread.
 #include "lora/run_store.h"
 
 #include <QFutureWatcher>
@@ -10,24 +12,38 @@
 
 #include <filesystem>
 #include <functional>
+#include <optional>
 #include <vector>
 
 class ConfigDiff;
+class MessageBanner;
 class QLabel;
 class QLineEdit;
+class QPushButton;
 class QSortFilterProxyModel;
 class QTableView;
 class RunCurves;
+class RunDatabase;
 class RunsModel;
 struct RunCurveData;
+
+// Why the run database cannot be used, as StoreError says it.
+struct RunStoreProblem {
+    QString message;
+    std::filesystem::path file;
+    std::filesystem::path freshPath;  // a new database beside it
+};
 
 class RunsPage final : public QWidget {
     Q_OBJECT
 public:
-    explicit RunsPage(std::filesystem::path db = lora::RunStore::defaultPath(), QWidget* parent = nullptr);
+    explicit RunsPage(RunDatabase* database, QWidget* parent = nullptr);
+    // A page over `db` alone (tests, tools): its own RunDatabase.
+    explicit RunsPage(std::filesystem::path db, QWidget* parent = nullptr);
     ~RunsPage() override;
 
-    const std::filesystem::path& database() const { return db_; }
+    const std::filesystem::path& database() const;
+    RunDatabase* runDatabase() const { return database_; }
     void reload();
     void selectRuns(const QList<qint64>& ids);
     QList<qint64> selectedRunIds() const;
@@ -38,37 +54,54 @@ public:
     void setRunNotes(qint64 id, const QString& notes);
     void deleteRun(qint64 id, bool withFiles);
 
+    // The ways on from a database that cannot be used: a new file beside it (the old one untouched), or another.
+    void startNewDatabase();
+    void chooseDatabase();
+    const std::optional<RunStoreProblem>& problem() const { return problem_; }
+
     RunsModel* model() const { return model_; }
     QSortFilterProxyModel* proxy() const { return proxy_; }
     QTableView* table() const { return table_; }
     QLineEdit* filter() const { return filter_; }
     RunCurves* curves() const { return curves_; }
     ConfigDiff* configDiff() const { return diff_; }
+    MessageBanner* banner() const { return banner_; }
     QString lastError() const { return error_; }
 
 Q_SIGNALS:
     void loaded();           // the table holds the database's runs (or lastError() says why not)
     void selectionLoaded();  // curves and config diff show the selected runs
+    void runAgainRequested(const lora::RunRecord& run);  // load its config into the pages
+    void resumeRequested(const lora::RunRecord& run);    // continue it from its last checkpoint
 
 private:
+    void build();
     void edit(std::function<void(lora::RunStore&)> change);
     void loadSelection();
+    void showProblem(const std::optional<RunStoreProblem>& problem);
     void askRename();
     void askTags();
     void askNotes();
     void askDelete();
     void openFolder();
-    void launchCli(const QStringList& arguments);
+    void runAgain();
+    void resume();
 
-    std::filesystem::path db_;
+    RunDatabase* database_;
     RunsModel* model_;
     QSortFilterProxyModel* proxy_;
     QTableView* table_;
     QLineEdit* filter_;
     QLabel* status_;
+    MessageBanner* banner_;
+    QPushButton* newDatabase_;
+    QPushButton* openDatabase_;
     RunCurves* curves_;
     ConfigDiff* diff_;
     QString error_;
-    QFutureWatcher<std::vector<lora::RunRecord>> runsWatcher_;
-    QFutureWatcher<std::vector<RunCurveData>> selectionWatcher_;
+    std::optional<RunStoreProblem> problem_;
+    struct LoadedRuns;
+    struct LoadedSelection;
+    QFutureWatcher<LoadedRuns>* runsWatcher_;
+    QFutureWatcher<LoadedSelection>* selectionWatcher_;
 };

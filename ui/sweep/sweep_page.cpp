@@ -247,6 +247,13 @@ void SweepPage::updateActions()
 
 void SweepPage::appendLog(const QString& line) { log_->appendPlainText(line); }
 
+void SweepPage::setDatabase(std::filesystem::path db)
+{
+    // A running sweep keeps recording where it started; its queue holds its own connection.
+    db_ = std::move(db);
+    reload();
+}
+
 void SweepPage::reload()
 {
     if (watcher_.isRunning())

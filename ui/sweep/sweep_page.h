@@ -36,6 +36,8 @@ public:
         baseConfig_ = std::move(provider);
     }
     void setModelDescription(const lora::ModelDescription& model);
+    // The session's run database changed (RunDatabase): later sweeps are recorded there and the list shows it.
+    void setDatabase(std::filesystem::path db);
 
     // Records the built sweep and starts it; false when it cannot (statusText() says why).
     bool startSweep();

@@ -68,10 +68,8 @@ void SweepSession::startNext()
         return;
     }
     ++position_;
-    lora::RecorderOptions record;
-    record.database = queue_->database();
-    record.resumeRun = cell_->runId;
-    run_.start(cell_->config, record);
+    // The cell's row exists (queued); its config already carries the checkpoint to continue from, if any.
+    run_.start(cell_->config, RunRecording{queue_->database(), cell_->runId, /*resume=*/false});
     Q_EMIT cellStarted(cell_->runId, position_, count_, QString::fromStdString(cell_->name));
     if (cell_->resumeStep)
         Q_EMIT logMessage(tr("Run %1 continues from its checkpoint at step %2").arg(cell_->runId).arg(*cell_->resumeStep));

@@ -2,8 +2,11 @@
 
 #include "data/message_banner.h"
 #include "data/stat_tile.h"
+#include "runs/run_database.h"
 #include "train/metric_plot.h"
 #include "settings_column.h"
+
+#include "lora/run_store.h"
 
 #include <QAction>
 #include <QComboBox>
@@ -29,6 +32,7 @@
 #include <QToolButton>
 #include <QVBoxLayout>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -121,6 +125,7 @@ TrainPage::TrainPage(QWidget* parent)
     connect(&run_, &TrainingRun::metricsUpdated, this, &TrainPage::onMetrics);
     connect(&run_, &TrainingRun::logMessage, this, &TrainPage::appendLog);
     connect(&run_, &TrainingRun::finished, this, &TrainPage::onFinished);
+    connect(&run_, &TrainingRun::recordingFailed, this, &TrainPage::recordingFailed);
     applyDefaults(TrainingDefaults{});
     onStateChanged(run_.state());
 }
@@ -418,12 +423,24 @@ std::optional<lora::TrainingConfig> TrainPage::buildConfig()
         banner_->showMessage(MessageBanner::Kind::Error, in.problem);
         return std::nullopt;
     }
-    lora::TrainingConfig c;
+    // From a run loaded by Run Again, what this page and the others do not show carries over.
+    lora::TrainingConfig c = loaded_.value_or(lora::TrainingConfig{});
+    c.resumeFrom.clear();
     c.modelDir = in.modelFolder.toStdU16String();
     c.dataFile = in.dataFile.toStdU16String();
     c.dataset = in.dataset;
     c.mode = lora::TrainingMode::Lora;
-    c.lora = in.lora;
+    if (loaded_) {
+        lora::LoraConfig shown = in.lora;
+        shown.alphaPattern = loaded_->lora.alphaPattern;
+        shown.init = loaded_->lora.init;
+        shown.modulesToSave = loaded_->lora.modulesToSave;
+        shown.excludeModules = loaded_->lora.excludeModules;
+        shown.excludeRegex = loaded_->lora.excludeRegex;
+        c.lora = shown;
+    } else {
+        c.lora = in.lora;
+    }
     c.maxSteps = steps_->value();
     c.batchSize = batch_->value();
     c.learningRate = learningRate_->value();
@@ -453,7 +470,69 @@ void TrainPage::start()
     lastValLogged_ = 0;
     rebuildPlots();
     appendLog(tr("Output folder: %1").arg(QDir::toNativeSeparators(QString::fromStdU16String(config->outputDir.u16string()))));
-    run_.start(*config);
+    beginRun(*config, {});
+}
+
+void TrainPage::beginRun(const lora::TrainingConfig& config, const RunRecording& recording)
+{
+    RunRecording where = recording;
+    if (database_)
+        where.database = database_->path();
+    run_.start(config, where);
+}
+
+void TrainPage::loadConfig(const lora::TrainingConfig& config, int64_t totalSteps, const QString& origin)
+{
+    loaded_ = config;
+    steps_->setValue(int(std::clamp<int64_t>(config.maxSteps > 0 ? config.maxSteps : totalSteps, 1, steps_->maximum())));
+    batch_->setValue(int(config.batchSize));
+    learningRate_->setValue(config.learningRate);
+    if (const int s = schedule_->findData(QString::fromStdString(lora::scheduleName(config.schedule))); s >= 0)
+        schedule_->setCurrentIndex(s);
+    warmup_->setValue(int(config.warmupSteps));
+    weightDecay_->setValue(config.weightDecay);
+    evalEvery_->setValue(int(config.evalSteps));
+    setValidationFraction(config.validationFraction);
+    setSeed(config.seed);
+    output_->clear();  // automatic: a new folder, the earlier run's stays as it is
+    QStringList kept;
+    if (config.gradientAccumulation != 1)
+        kept << tr("gradient accumulation %1").arg(config.gradientAccumulation);
+    if (config.maxSteps == 0)
+        kept << tr("sized by epochs (%1): %n step(s)", nullptr, int(totalSteps)).arg(config.epochs);
+    if (config.saveSteps > 0)
+        kept << tr("a checkpoint every %1 steps").arg(config.saveSteps);
+    banner_->showMessage(MessageBanner::Kind::Info,
+                         tr("<b>Settings of %1 loaded</b> into the Model, Data, Adapter and Train pages. Change what "
+                            "you want to try, then press Start (Ctrl+T).%2")
+                             .arg(origin.toHtmlEscaped(),
+                                  kept.isEmpty() ? QString()
+                                                 : tr(" Also kept from that run: %1.").arg(kept.join(", ").toHtmlEscaped())));
+}
+
+void TrainPage::resumeRecordedRun(const lora::RunRecord& run)
+{
+    if (run_.isActive()) {
+        banner_->showMessage(MessageBanner::Kind::Error,
+                             tr("A run is in progress. Stop it (Esc) before resuming run #%1.").arg(run.id));
+        return;
+    }
+    lora::TrainingConfig config;
+    try {
+        config = lora::trainingConfigFromJson(run.configJson, "run " + std::to_string(run.id));
+    } catch (const std::exception& e) {
+        banner_->showError(tr("Run #%1 cannot be resumed: %2").arg(run.id).arg(QString::fromUtf8(e.what())));
+        return;
+    }
+    banner_->clearMessage();
+    log_->clear();
+    lastValLogged_ = 0;
+    rebuildPlots();
+    appendLog(tr("Resuming run #%1 “%2” (output folder %3)")
+                  .arg(run.id)
+                  .arg(QString::fromStdString(run.name))
+                  .arg(QDir::toNativeSeparators(QString::fromStdString(run.outputDir))));
+    beginRun(config, RunRecording{{}, run.id, /*resume=*/true});
 }
 
 void TrainPage::togglePause()

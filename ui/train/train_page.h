@@ -27,6 +27,10 @@ class QProgressBar;
 class QPushButton;
 class QSettings;
 class QSpinBox;
+class RunDatabase;
+namespace lora {
+struct RunRecord;
+}
 
 // What the other pages contribute to a run, gathered by MainWindow when Start is pressed.
 struct TrainInputs {
@@ -50,6 +54,16 @@ public:
     explicit TrainPage(QWidget* parent = nullptr);
 
     void setInputsProvider(std::function<TrainInputs()> provider) { inputs_ = std::move(provider); }
+    // Runs are recorded in this database (its path when each run starts); without one, in the default.
+    void setRunDatabase(RunDatabase* database) { database_ = database; }
+    // Run Again: the training settings of a recorded run (`totalSteps`: its step count, for a run sized by
+    // epochs). Settings this page does not show (gradient accumulation, Adam's betas, checkpoints...) are kept
+    // from `config` for the next Start; the output folder goes back to automatic, so nothing is overwritten.
+    void loadConfig(const lora::TrainingConfig& config, int64_t totalSteps, const QString& origin);
+    bool hasLoadedConfig() const { return loaded_.has_value(); }
+    // Resume: continues a recorded (interrupted, stopped or failed) run from its last checkpoint, in this page,
+    // with its own settings; its metrics go on in the same run record.
+    void resumeRecordedRun(const lora::RunRecord& run);
     void applyDefaults(const TrainingDefaults& defaults);
     void restoreSettings(const QSettings& settings);  // the user's last choices (keys "train/...")
     void saveSettings(QSettings& settings) const;
@@ -83,6 +97,7 @@ Q_SIGNALS:
     void validationFractionChanged(double fraction);
     void seedChanged(quint64 seed);
     void runFinished(const lora::TrainingResult& result);
+    void recordingFailed(const QString& message);  // this run trains unrecorded: the run database cannot be used
 
 private:
     QWidget* buildSettings();
@@ -96,9 +111,12 @@ private:
     void updateProgress();
     void updateActions();
     void appendLog(const QString& line);
+    void beginRun(const lora::TrainingConfig& config, const RunRecording& recording);
 
     TrainingRun run_;
     std::function<TrainInputs()> inputs_;
+    RunDatabase* database_ = nullptr;
+    std::optional<lora::TrainingConfig> loaded_;  // Run Again's settings, the base of the next runs' configs
     size_t drawn_ = 0;       // history entries already in the plots
     double smoothed_ = 0;    // exponential moving average of the training loss
     double smoothWeight_ = 0;

@@ -10,6 +10,7 @@ TrainingRun::TrainingRun(QObject* parent) : QObject(parent)
     connect(&thread_, &QThread::finished, worker_, &QObject::deleteLater);
     connect(worker_, &TrainingWorker::progressAvailable, this, &TrainingRun::collect, Qt::QueuedConnection);
     connect(worker_, &TrainingWorker::logMessage, this, &TrainingRun::logMessage, Qt::QueuedConnection);
+    connect(worker_, &TrainingWorker::recordingFailed, this, &TrainingRun::recordingFailed, Qt::QueuedConnection);
     connect(worker_, &TrainingWorker::paused, this, [this] {
         if (state_ == State::Running)
             setState(State::Paused);
@@ -28,7 +29,7 @@ TrainingRun::~TrainingRun()
     thread_.wait();
 }
 
-void TrainingRun::start(const lora::TrainingConfig& config, const lora::RecorderOptions& record)
+void TrainingRun::start(const lora::TrainingConfig& config, const RunRecording& recording)
 {
     if (isActive())
         return;
@@ -39,7 +40,7 @@ void TrainingRun::start(const lora::TrainingConfig& config, const lora::Recorder
     flushedSteps_ = 0;
     worker_->reset();  // the worker is idle between runs: nothing from an earlier run lingers
     auto* w = worker_;
-    QMetaObject::invokeMethod(w, [w, config, record] { w->run(config, record); }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(w, [w, config, recording] { w->run(config, recording); }, Qt::QueuedConnection);
     clock_.start();
     sinceFlush_.invalidate();
     setState(State::Running);

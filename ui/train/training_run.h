@@ -5,8 +5,6 @@
 // and waits (at most one step), so a run never outlives its owner.
 #include "train/training_metatypes.h"
 
-#include "lora/run_recorder.h"
-
 #include <QElapsedTimer>
 #include <QObject>
 #include <QThread>
@@ -26,8 +24,8 @@ public:
     explicit TrainingRun(QObject* parent = nullptr);
     ~TrainingRun() override;
 
-    // Only when not active. `record` says where the run is recorded (default: a new run in the default database).
-    void start(const lora::TrainingConfig& config, const lora::RecorderOptions& record = {});
+    // Only when not active. `recording`: where the run is recorded, or which recorded run it resumes.
+    void start(const lora::TrainingConfig& config, const RunRecording& recording = {});
     void pause();
     void resume();
     void stop();
@@ -44,6 +42,7 @@ Q_SIGNALS:
     void stateChanged(TrainingRun::State state);
     void metricsUpdated(int steps);  // throttled: history() grew; `steps` = its size
     void logMessage(const QString& line);
+    void recordingFailed(const QString& message);
     void finished(const lora::TrainingResult& result);
 
 private:

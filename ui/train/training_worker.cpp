@@ -85,23 +85,43 @@ std::vector<lora::TrainingProgress> TrainingWorker::takeProgress()
     return taken;
 }
 
-void TrainingWorker::run(const lora::TrainingConfig& config, const lora::RecorderOptions& record)
+void TrainingWorker::run(const lora::TrainingConfig& requested, const RunRecording& recording)
 {
     lora::TrainingResult result;
+    lora::TrainingConfig config = requested;
     try {
         yieldToTheGui();
+        lora::RecorderOptions options;
+        options.database = recording.database;
+        options.resumeRun = recording.run;
+        if (recording.run && recording.resume) {
+            // The recorded run as it was started, from its last checkpoint; a database that cannot be read fails
+            // the run with its message (there is nothing to resume without it).
+            lora::RunStore store(recording.database.empty() ? lora::RunStore::defaultPath() : recording.database);
+            const lora::ResumePlan plan = lora::planResume(store, *recording.run);
+            config = plan.config;
+            options.name = plan.name;
+            Q_EMIT logMessage(plan.checkpoint ? tr("Resuming run %1 from %2 (step %3)")
+                                                    .arg(*recording.run)
+                                                    .arg(QString::fromStdString(plan.checkpoint->path))
+                                                    .arg(plan.checkpoint->step)
+                                              : tr("Run %1 has no usable checkpoint: it starts again from step 0")
+                                                    .arg(*recording.run));
+        }
         // LibTorch's intra-op pool and grad mode are per thread: this QThread is new to torch.
         lora::setComputeThreads(config.threads);
         // The run goes into the history the Runs page (and lora-cli) read; without a database it still trains.
         std::unique_ptr<lora::RunRecorder> recorder;
         try {
-            recorder = std::make_unique<lora::RunRecorder>(config, record);
+            recorder = std::make_unique<lora::RunRecorder>(config, options);
             recorder->onWarning([this](const std::string& m) { Q_EMIT logMessage(QString::fromStdString(m)); });
             Q_EMIT logMessage(tr("Run %1 recorded in %2")
                                   .arg(recorder->runId())
                                   .arg(QString::fromStdString(recorder->database().string())));
         } catch (const std::exception& e) {
-            Q_EMIT logMessage(tr("This run is not recorded in the run history: %1").arg(QString::fromUtf8(e.what())));
+            const QString message = QString::fromUtf8(e.what());
+            Q_EMIT logMessage(tr("This run is not recorded in the run history: %1").arg(message));
+            Q_EMIT recordingFailed(message);
         }
         lora::TrainingCallbacks callbacks;
         callbacks.progress = [this, &recorder](const lora::TrainingProgress& p) {

@@ -5,8 +5,6 @@
 // taken them, so a fast trainer never floods the GUI thread's event queue.
 #include "train/training_metatypes.h"
 
-#include "lora/run_recorder.h"
-
 #include <QObject>
 #include <QString>
 
@@ -33,12 +31,13 @@ public:
     std::vector<lora::TrainingProgress> takeProgress();
 
 public Q_SLOTS:
-    // Trains synchronously on this object's thread, recorded as `record` says; emits finished() exactly once.
-    void run(const lora::TrainingConfig& config, const lora::RecorderOptions& record = {});
+    // Trains synchronously on this object's thread; emits finished() exactly once.
+    void run(const lora::TrainingConfig& config, const RunRecording& recording);
 
 Q_SIGNALS:
     void progressAvailable();  // new records wait in takeProgress(); sent once until they are taken
     void logMessage(const QString& line);
+    void recordingFailed(const QString& message);  // the run trains, but the run database could not be used
     void paused();             // the trainer is now waiting before its next step
     void finished(const lora::TrainingResult& result);
 

@@ -24,6 +24,16 @@ struct RecorderOptions {
     std::chrono::milliseconds commitDelay{1000};  // commit waiting metrics at the first step boundary after this
 };
 
+// Resuming a recorded run: its stored config, continuing from its last checkpoint whose folder still matches its
+// recorded sha256 (none: from step 0), with its metric rows past that step removed, as the resumed run writes
+// them again. Throws lora::Error naming the database when the run is missing, or is running, completed or queued.
+struct ResumePlan {
+    TrainingConfig config;  // resumeFrom set to the checkpoint (empty without one)
+    std::string name;
+    std::optional<CheckpointRecord> checkpoint;
+};
+ResumePlan planResume(RunStore& store, int64_t runId);
+
 class RunRecorder {
 public:
     // Opens the database (throws StoreError when it is locked or corrupt, the file untouched), creates the run
@@ -40,7 +50,8 @@ public:
     // After each metrics commit: the last step committed and the rows in that transaction.
     void onCommit(std::function<void(int64_t step, size_t rows)> callback);
 
-    // TrainingCallbacks::progress: the step's metrics (and, first time, the parameter counts).
+    // TrainingCallbacks::progress: the step's metrics (and, first time, the parameter counts and the run's real
+    // step count: the trainer's, which for a run sized by epochs is steps per epoch x epochs / accumulation).
     void progress(const TrainingProgress& progress);
     // TrainingCallbacks::checkpoint: commits the metrics up to it first, so a resume never misses any.
     void checkpoint(const std::filesystem::path& dir, int64_t step);
@@ -56,6 +67,7 @@ private:
     std::unique_ptr<MetricWriter> writer_;
     int64_t runId_ = 0;
     bool parametersRecorded_ = false;
+    int64_t totalStepsRecorded_ = 0;
     bool warned_ = false;
     std::function<void(const std::string&)> onWarning_;
 };

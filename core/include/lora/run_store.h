@@ -183,6 +183,8 @@ public:
     // Running, owned by this process (pid, host, start time recorded); clears error and finished time.
     void markRunning(int64_t runId);
     void setParameters(int64_t runId, int64_t totalParams, int64_t trainableParams);
+    // The optimizer steps the run will take, once the trainer knows them (a run sized by epochs is created with 0).
+    void setTotalSteps(int64_t runId, int64_t totalSteps);
     // Final status; final and best metrics are taken from the metrics table.
     void finishRun(int64_t runId, const RunOutcome& outcome);
     void rename(int64_t runId, const std::string& name);

@@ -15,11 +15,29 @@ RunStatus runStatusOf(TrainingStatus status)
 
 }  // namespace
 
+ResumePlan planResume(RunStore& store, int64_t runId)
+{
+    const auto run = store.run(runId);
+    if (!run)
+        throw Error(store.path().string() + ": there is no run " + std::to_string(runId) +
+                    " — reload the run list; it may have been deleted");
+    if (run->status == RunStatus::Running || run->status == RunStatus::Completed || run->status == RunStatus::Queued)
+        throw Error(store.path().string() + ": run " + std::to_string(runId) + " is " + runStatusName(run->status) +
+                    (run->status == RunStatus::Running
+                         ? " (process " + std::to_string(run->pid) + " on " + run->host + ")"
+                         : std::string()) +
+                    " — only interrupted, stopped or failed runs are resumed");
+    auto point = prepareResume(store, *run);
+    return ResumePlan{std::move(point.config), run->name, std::move(point.checkpoint)};
+}
+
 RunRecorder::RunRecorder(const TrainingConfig& config, const RecorderOptions& options) : config_(config)
 {
     store_ = std::make_unique<RunStore>(options.database.empty() ? RunStore::defaultPath() : options.database);
     if (options.resumeRun) {
         runId_ = *options.resumeRun;
+        if (const auto run = store_->run(runId_))
+            totalStepsRecorded_ = run->totalSteps;
     } else {
         NewRun run;
         run.name = options.name.empty() ? config.outputDir.filename().string() : options.name;
@@ -28,7 +46,8 @@ RunRecorder::RunRecorder(const TrainingConfig& config, const RecorderOptions& op
         run.configJson = trainingConfigToJson(config);
         run.device = config.device;
         run.outputDir = config.outputDir.string();
-        run.totalSteps = config.maxSteps;
+        run.totalSteps = config.maxSteps;  // 0 when sized by epochs: the first step's progress brings the real count
+        totalStepsRecorded_ = run.totalSteps;
         run.tags = options.tags;
         runId_ = store_->createRun(run);
     }
@@ -58,6 +77,10 @@ void RunRecorder::progress(const TrainingProgress& p)
         if (!parametersRecorded_ && p.totalParameters > 0) {
             store_->setParameters(runId_, p.totalParameters, p.trainableParameters);
             parametersRecorded_ = true;
+        }
+        if (p.totalSteps > 0 && p.totalSteps != totalStepsRecorded_) {
+            store_->setTotalSteps(runId_, p.totalSteps);
+            totalStepsRecorded_ = p.totalSteps;
         }
         auto row = [&](const char* split, const char* name, double value) {
             writer_->add({p.step, p.epoch, p.tokens, p.elapsedSeconds, split, name, value});

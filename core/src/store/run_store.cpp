@@ -233,6 +233,16 @@ void RunStore::markRunning(int64_t runId)
     });
 }
 
+void RunStore::setTotalSteps(int64_t runId, int64_t totalSteps)
+{
+    impl_->run("recording a run's step count", [&] {
+        SQLite::Statement q(*impl_->db, "UPDATE runs SET total_steps = ? WHERE id = ?");
+        q.bind(1, totalSteps);
+        q.bind(2, runId);
+        q.exec();
+    });
+}
+
 void RunStore::setParameters(int64_t runId, int64_t totalParams, int64_t trainableParams)
 {
     impl_->run("recording a run's parameters", [&] {
