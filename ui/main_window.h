@@ -5,6 +5,7 @@
 
 class AdapterPage;
 class DataPage;
+class InspectPage;
 class ModelPage;
 class QMenu;
 class QTabWidget;
@@ -22,6 +23,7 @@ public:
     AdapterPage* adapterPage() const { return adapterPage_; }
     TrainPage* trainPage() const { return trainPage_; }
     TryPage* tryPage() const { return tryPage_; }
+    InspectPage* inspectPage() const { return inspectPage_; }
     QTabWidget* tabs() const { return tabs_; }
     void openModelFolder(const QString& folder);
     void openDatasetFile(const QString& file);  // shows the Data tab
@@ -51,6 +53,7 @@ private:
     AdapterPage* adapterPage_;
     TrainPage* trainPage_;
     TryPage* tryPage_;
+    InspectPage* inspectPage_;
     QMenu* recentMenu_;
     QStringList bundledTargets_;  // lora_defaults.json's target_modules, applied to the first model loaded
     bool targetsPending_ = false;
