@@ -1,6 +1,7 @@
 // The Inside-the-adapter page: the heatmap holds the figures core computed for each module, clicking a cell shows
 // that module's singular values and its W beside ΔW, a run's checkpoints replay with the slider, and φ against a
 // second adapter is the one core computes.
+#include "data/message_banner.h"
 #include "inspect/delta_weight_panel.h"
 #include "inspect/inspect_page.h"
 #include "inspect/matrix_heatmap.h"

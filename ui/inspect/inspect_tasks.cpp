@@ -5,6 +5,7 @@
 #include "lora/model.h"
 
 #include <filesystem>
+#include <stdexcept>
 
 namespace {
 
