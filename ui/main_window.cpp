@@ -2,6 +2,7 @@
 
 #include "adapter/adapter_page.h"
 #include "data/data_page.h"
+#include "inspect/inspect_page.h"
 #include "lora/model.h"
 #include "model_page.h"
 #include "recent_list.h"
@@ -35,7 +36,8 @@ MainWindow::MainWindow(QWidget* parent)
       trainPage_(new TrainPage),
       tryPage_(new TryPage),
       runDatabase_(new RunDatabase(RunDatabase::rememberedPath(), this)),
-      runsPage_(new RunsPage(runDatabase_))
+      runsPage_(new RunsPage(runDatabase_)),
+      inspectPage_(new InspectPage)
 {
     setWindowTitle(tr("LoRA Studio"));
     setAcceptDrops(true);
@@ -46,6 +48,7 @@ MainWindow::MainWindow(QWidget* parent)
     tabs_->addTab(adapterPage_, tr("&Adapter"));
     tabs_->addTab(trainPage_, tr("&Train"));
     tabs_->addTab(tryPage_, tr("Tr&y it"));
+    tabs_->addTab(inspectPage_, tr("&Inside the adapter"));
     auto* runsPage = runsPage_;
     tabs_->addTab(runsPage, tr("R&uns"));
     // Runs from this window (and from lora-cli, sharing the database) show up when the page is looked at.
@@ -184,6 +187,7 @@ void MainWindow::onModelLoaded(const QString& folder)
     if (targetsPending_ && adapterPage_->setTargetModules(bundledTargets_))
         targetsPending_ = false;  // from now on the user's (remembered) choice rules
     tryPage_->setModel(loaded.model, loaded.tokenizer, folder);
+    inspectPage_->setModel(loaded.model, folder);
 }
 
 // lora_defaults.json of the bundled model: what the first run uses unless the user chose otherwise.

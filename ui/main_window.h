@@ -5,6 +5,7 @@
 
 class AdapterPage;
 class DataPage;
+class InspectPage;
 class ModelPage;
 class QMenu;
 class QTabWidget;
@@ -28,6 +29,7 @@ public:
     SweepPage* sweepPage() const { return sweepPage_; }
     RunsPage* runsPage() const { return runsPage_; }
     RunDatabase* runDatabase() const { return runDatabase_; }  // the one both the Runs page and training use
+    InspectPage* inspectPage() const { return inspectPage_; }
     QTabWidget* tabs() const { return tabs_; }
     void openModelFolder(const QString& folder);
     void openDatasetFile(const QString& file);  // shows the Data tab
@@ -60,6 +62,7 @@ private:
     SweepPage* sweepPage_;
     RunDatabase* runDatabase_;
     RunsPage* runsPage_;
+    InspectPage* inspectPage_;
     QMenu* recentMenu_;
     QStringList bundledTargets_;  // lora_defaults.json's target_modules, applied to the first model loaded
     bool targetsPending_ = false;

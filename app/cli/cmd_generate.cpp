@@ -22,6 +22,7 @@ struct GenerateCliOptions {
     std::string adapter;
     std::string device = "cpu";
     std::string dtype = "float32";
+    double adapterScale = 1.0;
     uint64_t seed = 0;
     bool ignoreEos = false;
     bool json = false;
@@ -52,6 +53,7 @@ int generateCommand(GenerateCliOptions o)
     const auto model = Model::load(o.model, load);
     if (!o.adapter.empty())
         model->setAdapter(Adapter::load(*model, o.adapter));
+    model->setAdapterScale(o.adapterScale);
 
     // Streaming: text as it comes; without a tokenizer the ids themselves, so the output is still readable.
     TokenCallback stream;
@@ -92,6 +94,9 @@ void addGenerateCommand(CLI::App& app, Action& selected)
     auto& g = o->generation;
     cmd->add_option("model", o->model, "Hugging Face model folder")->required();
     cmd->add_option("--adapter", o->adapter, "PEFT LoRA adapter folder to generate with")->check(CLI::ExistingDirectory);
+    cmd->add_option("--adapter-scale", o->adapterScale,
+                    "Multiplier on the adapter's LoRA scaling: 0 = base model, 1 = as trained")
+        ->capture_default_str();
     auto* prompt = cmd->add_option("prompt", o->prompt, "Prompt text, encoded with the model's tokenizer.json");
     auto* ids = cmd->add_option("--ids", o->ids, "Prompt as comma-separated token ids, e.g. 1,2,3");
     ids->excludes(prompt);

@@ -21,5 +21,8 @@ void addTrainCommand(CLI::App& app, Action& selected);
 void addRunsCommand(CLI::App& app, Action& selected);
 void addAdaptersCommand(CLI::App& app, Action& selected);
 void addSweepCommand(CLI::App& app, Action& selected);
+void addAnalyzeCommand(CLI::App& app, Action& selected);
+void addSimilarityCommand(CLI::App& app, Action& selected);
+void addCombineCommand(CLI::App& app, Action& selected);
 
 }  // namespace lora::cli

@@ -22,6 +22,9 @@ int main(int argc, char** argv)
     lora::cli::addRunsCommand(app, selected);
     lora::cli::addAdaptersCommand(app, selected);
     lora::cli::addSweepCommand(app, selected);
+    lora::cli::addAnalyzeCommand(app, selected);
+    lora::cli::addSimilarityCommand(app, selected);
+    lora::cli::addCombineCommand(app, selected);
     CLI11_PARSE(app, argc, argv);
     try {
         return selected ? selected() : 0;

@@ -50,6 +50,7 @@ GenerationSummary GenerationWorker::generateInto(int pane, const GenerationReque
                 adapterModel_ = request.model;
             }
             model.setAdapter(adapter_);
+            model.setAdapterScale(request.adapterScale);
         } else {
             model.setAdapter(nullptr);
         }
@@ -66,6 +67,7 @@ GenerationSummary GenerationWorker::generateInto(int pane, const GenerationReque
         summary.error = QString::fromStdString(e.what());
     }
     model.setAdapter(nullptr);  // the model goes back as it came: the base
+    model.setAdapterScale(1.0);
     return summary;
 }
 

@@ -22,6 +22,7 @@ struct GenerationRequest {
     std::shared_ptr<const lora::Tokenizer> tokenizer;
     QString adapterFolder;  // a PEFT folder; empty: the base model only
     QString prompt;
+    double adapterScale = 1.0;        // multiplies the adapter's LoRA scaling in pane 1
     lora::GenerationOptions options;  // cancel is set by the job
 };
 

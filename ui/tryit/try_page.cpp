@@ -1,6 +1,7 @@
 #include "tryit/try_page.h"
 
 #include "data/message_banner.h"
+#include "tryit/adapter_scale_slider.h"
 
 #include <QAction>
 #include <QCheckBox>
@@ -36,6 +37,7 @@ TryPage::TryPage(QWidget* parent)
       topP_(new QDoubleSpinBox),
       repetition_(new QDoubleSpinBox),
       seed_(new QSpinBox),
+      adapterScale_(new AdapterScaleSlider),
       modelLabel_(new QLabel),
       adapterLabel_(new QLabel)
 {
@@ -93,6 +95,7 @@ TryPage::TryPage(QWidget* parent)
     form->addRow(tr("Top-p:"), topP_);
     form->addRow(tr("Repetition penalty:"), repetition_);
     form->addRow(tr("Seed:"), seed_);
+    form->addRow(tr("Adapter scale:"), adapterScale_);
 
     auto* loadAdapter = new QPushButton(tr("Load PEFT folder…"));
     loadAdapter->setObjectName("loadAdapterButton");
@@ -206,6 +209,7 @@ void TryPage::chooseAdapterFolder()
 void TryPage::setPrompt(const QString& prompt) { prompt_->setPlainText(prompt); }
 void TryPage::setGreedy(bool greedy) { greedy_->setChecked(greedy); }
 void TryPage::setMaxNewTokens(int tokens) { maxTokens_->setValue(tokens); }
+void TryPage::setAdapterScale(double scale) { adapterScale_->setValue(scale); }
 QString TryPage::baseText() const { return panes_[0]->toPlainText(); }
 QString TryPage::adapterText() const { return panes_[1]->toPlainText(); }
 
@@ -227,6 +231,7 @@ void TryPage::generate()
     request.tokenizer = tokenizer_;
     request.adapterFolder = adapterFolder_;
     request.prompt = prompt_->toPlainText();
+    request.adapterScale = adapterScale_->value();
     auto& o = request.options;
     o.maxNewTokens = maxTokens_->value();
     o.greedy = greedy_->isChecked();

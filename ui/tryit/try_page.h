@@ -8,6 +8,7 @@
 
 #include <memory>
 
+class AdapterScaleSlider;
 class MessageBanner;
 class QCheckBox;
 class QDoubleSpinBox;
@@ -30,6 +31,7 @@ public:
     void setPrompt(const QString& prompt);
     void setGreedy(bool greedy);
     void setMaxNewTokens(int tokens);
+    void setAdapterScale(double scale);  // the slider: 0 = base, 1 = as trained
     void generate();
     void cancel();
     bool isGenerating() const { return job_.isRunning(); }
@@ -63,6 +65,7 @@ private:
     QDoubleSpinBox* topP_;
     QDoubleSpinBox* repetition_;
     QSpinBox* seed_;
+    AdapterScaleSlider* adapterScale_;
     QLabel* modelLabel_;
     QLabel* adapterLabel_;
     QPlainTextEdit* panes_[2];

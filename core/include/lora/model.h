@@ -71,6 +71,12 @@ public:
     void setAdapter(std::shared_ptr<Adapter> adapter);
     const std::shared_ptr<Adapter>& adapter() const;
 
+    // A multiplier on every LoRA scaling s of the attached adapter at inference (logits, generation): 0 is the
+    // base model, 1 the adapter as trained, in between or beyond blends its effect. Kept across setAdapter; a
+    // detached adapter goes back to its trained scaling. lora::Error for a value that is not finite.
+    void setAdapterScale(double scale);
+    double adapterScale() const;
+
     // core's internals (torch) reach the loaded network through this; the public API never does.
     struct Impl;
     Impl& impl() const { return *impl_; }

@@ -215,6 +215,12 @@ int64_t LoraAdapter::parameterCount() const
     return n;
 }
 
+void LoraAdapter::setScale(double multiplier)
+{
+    for (const auto& target : targets_)
+        branches_.at(target.name)->setScaling(target.scaling * multiplier);
+}
+
 const LoraBranch& LoraAdapter::branch(const std::string& moduleName) const
 {
     const auto it = branches_.find(moduleName);

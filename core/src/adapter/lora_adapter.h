@@ -64,6 +64,8 @@ public:
     // Removes every branch and points every projection back at its own registered weights.
     static void detach(model::LanguageModel& network);
     void setTraining(bool training);
+    // Every branch's scaling becomes its trained scaling (the target's) times `multiplier` (inference only).
+    void setScale(double multiplier);
 
 private:
     LoraConfig config_;

@@ -6,6 +6,8 @@
 #include "engine/model_impl.h"
 #include "lora/error.h"
 
+#include <cmath>
+
 namespace lora {
 namespace {
 
@@ -72,8 +74,11 @@ void Model::setAdapter(std::shared_ptr<Adapter> adapter)
     if (adapter && adapter->impl().network != impl_->network)
         throw Error("this adapter was made for another loaded model; create or load it with this one");
     adapter::LoraAdapter::detach(*impl_->network);
+    if (impl_->adapter)
+        impl_->adapter->impl().lora->setScale(1.0);
     impl_->adapter = std::move(adapter);
     if (impl_->adapter) {
+        impl_->adapter->impl().lora->setScale(impl_->adapterScale);
         // Forward passes through the facade are inference: no LoRA dropout. A trainer sets training itself.
         impl_->adapter->impl().lora->setTraining(false);
         impl_->adapter->impl().lora->attach(*impl_->network);
@@ -81,5 +86,16 @@ void Model::setAdapter(std::shared_ptr<Adapter> adapter)
 }
 
 const std::shared_ptr<Adapter>& Model::adapter() const { return impl_->adapter; }
+
+void Model::setAdapterScale(double scale)
+{
+    if (!std::isfinite(scale))
+        throw Error("the adapter scale must be a finite number");
+    impl_->adapterScale = scale;
+    if (impl_->adapter)
+        impl_->adapter->impl().lora->setScale(scale);
+}
+
+double Model::adapterScale() const { return impl_->adapterScale; }
 
 }  // namespace lora

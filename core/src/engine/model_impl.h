@@ -15,6 +15,7 @@ struct Model::Impl {
     std::shared_ptr<model::LanguageModel> network;
     ModelDescription description;
     std::shared_ptr<Adapter> adapter;  // attached to network, or null
+    double adapterScale = 1.0;         // multiplies the attached adapter's scalings
 };
 
 // "float32"/"fp32", "bfloat16"/"bf16", "float16"/"fp16"/"half"; throws lora::Error listing these otherwise.
