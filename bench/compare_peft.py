@@ -161,7 +161,9 @@ def main() -> int:
                         out, rss, gpu_mb = run_with_rusage(peft_cmd, gpu)
                         j = json.loads(out.strip().splitlines()[-1])
                         runs[side].append({"tokens_per_s": j["tokens_per_s"], "step_s": j["step_s"],
-                                           "peak_rss_mb": rss, "peak_gpu_mb": gpu_mb, "first_loss": j["losses"][0]})
+                                           "peak_rss_mb": rss, "first_loss": j["losses"][0],
+                                           # torch's own peak when nvidia-smi cannot see the process (containers)
+                                           "peak_gpu_mb": gpu_mb or j.get("peak_gpu_mb", 0.0)})
                     last = runs[side][-1]
                     print(f"  {name} round {r + 1} {side}: {last['tokens_per_s']:.1f} tokens/s, "
                           f"step {statistics.median(last['step_s']):.3f} s, peak RSS {last['peak_rss_mb']:.0f} MB"
