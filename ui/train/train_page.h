@@ -8,6 +8,7 @@
 
 #include "lora/dataset.h"
 #include "lora/lora_config.h"
+#include "lora/model.h"
 #include "train/training_metatypes.h"
 
 #include <QWidget>
@@ -39,6 +40,8 @@ struct TrainInputs {
     lora::LoraConfig lora;
     qint64 trainableParameters = 0;  // as the Adapter page shows it
     QString problem;           // why no run can start now, for the user (empty: ready)
+    std::optional<lora::ModelDescription> model;  // the loaded model's, for the memory estimate
+    qint64 longestExample = 0;  // tokens in the dataset's longest example (batches are padded to it); 0: unknown
 };
 
 class TrainPage final : public QWidget {
@@ -50,6 +53,14 @@ public:
     explicit TrainPage(QWidget* parent = nullptr);
 
     void setInputsProvider(std::function<TrainInputs()> provider) { inputs_ = std::move(provider); }
+    // Bytes a run on the device can use (default: lora::availableMemoryBytes); tests inject a size.
+    void setAvailableMemoryProvider(std::function<qint64(const QString& device)> provider)
+    {
+        availableMemory_ = std::move(provider);
+    }
+    // Recomputes the memory estimate shown under the settings (also done when the page is shown and the batch
+    // size changes).
+    void refreshMemoryEstimate();
     void applyDefaults(const TrainingDefaults& defaults);
     void restoreSettings(const QSettings& settings);  // the user's last choices (keys "train/...")
     void saveSettings(QSettings& settings) const;
@@ -96,9 +107,12 @@ private:
     void updateProgress();
     void updateActions();
     void appendLog(const QString& line);
+    bool confirmMemory(const lora::TrainingConfig& config, const TrainInputs& in);
+    void showEvent(QShowEvent* event) override;
 
     TrainingRun run_;
     std::function<TrainInputs()> inputs_;
+    std::function<qint64(const QString&)> availableMemory_;
     size_t drawn_ = 0;       // history entries already in the plots
     double smoothed_ = 0;    // exponential moving average of the training loss
     double smoothWeight_ = 0;
@@ -121,6 +135,7 @@ private:
     QDoubleSpinBox* validation_;
     QSpinBox* seed_;
     QLineEdit* output_;
+    QLabel* memory_;
 
     MessageBanner* banner_;
     QLabel* status_;
