@@ -16,7 +16,7 @@ std::shared_ptr<Model> fixture(const char* name)
     return Model::load(std::string(LORA_FIXTURES_DIR) + "/models/" + name);
 }
 
-MemoryEstimateSettings lora(std::vector<std::string> targets, int64_t batch = 2, int64_t seq = 32)
+MemoryEstimateSettings loraRun(std::vector<std::string> targets, int64_t batch = 2, int64_t seq = 32)
 {
     MemoryEstimateSettings s;
     s.lora.r = 8;
@@ -35,7 +35,7 @@ private Q_SLOTS:
     void partsAddUpToTotal()
     {
         const auto model = fixture("gpt2");
-        const auto e = estimateTrainingMemory(model->description(), lora({"c_attn"}));
+        const auto e = estimateTrainingMemory(model->description(), loraRun({"c_attn"}));
         QCOMPARE(e.total(), e.weights + e.loraParameters + e.gradients + e.optimizerStates + e.activations +
                                 e.lossHead + e.fixedOverhead);
         QCOMPARE(e.weights, model->description().totalParameters * 4);
@@ -53,9 +53,9 @@ private Q_SLOTS:
                 std::string(name) == "gpt2" ? std::vector<std::string>{"c_attn"}
                 : std::string(name) == "bert" ? std::vector<std::string>{"query", "value"}
                                               : std::vector<std::string>{"q_proj", "v_proj"};
-            const auto one = estimateTrainingMemory(model->description(), lora(targets, 1, 16));
-            const auto four = estimateTrainingMemory(model->description(), lora(targets, 4, 16));
-            const auto longer = estimateTrainingMemory(model->description(), lora(targets, 1, 64));
+            const auto one = estimateTrainingMemory(model->description(), loraRun(targets, 1, 16));
+            const auto four = estimateTrainingMemory(model->description(), loraRun(targets, 4, 16));
+            const auto longer = estimateTrainingMemory(model->description(), loraRun(targets, 1, 64));
             QCOMPARE(four.activations, 4 * one.activations);
             QCOMPARE(longer.activations, 4 * one.activations);
             // Nothing else depends on the batch.
@@ -67,8 +67,8 @@ private Q_SLOTS:
     void fullFineTuningNeedsMoreThanLora()
     {
         const auto model = fixture("llama");
-        const auto lo = estimateTrainingMemory(model->description(), lora({"q_proj", "v_proj"}));
-        auto settings = lora({"q_proj", "v_proj"});
+        const auto lo = estimateTrainingMemory(model->description(), loraRun({"q_proj", "v_proj"}));
+        auto settings = loraRun({"q_proj", "v_proj"});
         settings.mode = TrainingMode::Full;
         const auto full = estimateTrainingMemory(model->description(), settings);
         QCOMPARE(full.loraParameters, int64_t{0});
@@ -82,9 +82,9 @@ private Q_SLOTS:
     void moreTrainedModulesKeepMoreActivations()
     {
         const auto model = fixture("llama");
-        const auto qv = estimateTrainingMemory(model->description(), lora({"q_proj", "v_proj"}));
+        const auto qv = estimateTrainingMemory(model->description(), loraRun({"q_proj", "v_proj"}));
         const auto all = estimateTrainingMemory(model->description(),
-                                                lora({"q_proj", "v_proj", "o_proj", "up_proj", "down_proj"}));
+                                                loraRun({"q_proj", "v_proj", "o_proj", "up_proj", "down_proj"}));
         QVERIFY(all.activations > qv.activations);
         QVERIFY(all.loraParameters > qv.loraParameters);
     }
@@ -93,9 +93,9 @@ private Q_SLOTS:
     {
         const auto model = fixture("llama");
         QVERIFY(model->description().numLayers >= 2);
-        auto lower = lora({"q_proj"});
+        auto lower = loraRun({"q_proj"});
         lower.lora.layersToTransform = {0};
-        auto upper = lora({"q_proj"});
+        auto upper = loraRun({"q_proj"});
         upper.lora.layersToTransform = {model->description().numLayers - 1};
         const auto fromFirst = estimateTrainingMemory(model->description(), lower);
         const auto fromLast = estimateTrainingMemory(model->description(), upper);
@@ -106,7 +106,7 @@ private Q_SLOTS:
     void halfPrecisionHalvesWeightsAndActivations()
     {
         const auto model = fixture("gpt2");
-        auto settings = lora({"c_attn"});
+        auto settings = loraRun({"c_attn"});
         const auto f32 = estimateTrainingMemory(model->description(), settings);
         settings.dtype = "bfloat16";
         const auto bf16 = estimateTrainingMemory(model->description(), settings);
@@ -117,11 +117,11 @@ private Q_SLOTS:
     void badSettingsAreClearErrors()
     {
         const auto model = fixture("gpt2");
-        QVERIFY_THROWS_EXCEPTION(Error, estimateTrainingMemory(model->description(), lora({"c_attn"}, 0, 16)));
-        auto settings = lora({"c_attn"});
+        QVERIFY_THROWS_EXCEPTION(Error, estimateTrainingMemory(model->description(), loraRun({"c_attn"}, 0, 16)));
+        auto settings = loraRun({"c_attn"});
         settings.dtype = "float8";
         QVERIFY_THROWS_EXCEPTION(Error, estimateTrainingMemory(model->description(), settings));
-        QVERIFY_THROWS_EXCEPTION(Error, estimateTrainingMemory(model->description(), lora({"no_such_module"})));
+        QVERIFY_THROWS_EXCEPTION(Error, estimateTrainingMemory(model->description(), loraRun({"no_such_module"})));
     }
 
     void cpuMemoryIsReadFromTheSystem()
