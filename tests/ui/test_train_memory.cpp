@@ -52,7 +52,6 @@ private Q_SLOTS:
         QVERIFY(uitest::openDataset(w, uitest::writeInstructionDataset(dir_.path())));
         w.adapterPage()->choosePreset(TargetPreset::QueryValue);
         TrainPage* page = w.trainPage();
-        page->setOutputFolder(QString());
         page->findChild<QSpinBox*>("evalEverySpin")->setValue(0);
         page->setSteps(100000);
         qint64 available = qint64(64) << 30;
@@ -94,6 +93,7 @@ private Q_SLOTS:
         QVERIFY(!page->run()->isActive());
 
         // Yes starts the run anyway: a warning, not a block.
+        page->setOutputFolder(dir_.path() + "/run-anyway");
         dialog.clear();
         answerNextDialog(QMessageBox::Yes, &dialog);
         QSignalSpy finished(page->run(), &TrainingRun::finished);
@@ -104,6 +104,7 @@ private Q_SLOTS:
         QVERIFY(finished.wait(120000));
 
         // Enough memory: no question.
+        page->setOutputFolder(dir_.path() + "/run-fits");
         available = estimate.total() * 4;
         dialog.clear();
         answerNextDialog(QMessageBox::No, &dialog);
