@@ -21,7 +21,7 @@ sys.path.insert(0, str(HERE))
 import model_flops  # noqa: E402
 import train_models  # noqa: E402
 
-VOCAB = {"gpt2-124m": 50257, "smollm-135m": 49152}
+VOCAB = train_models.VOCAB
 
 
 def run_json(cmd: list[str]) -> dict:

@@ -9,6 +9,7 @@
 // start-up and the model load included.
 #include "engine/model_impl.h"
 #include "lora/device.h"
+#include "lora/memory_estimate.h"
 #include "lora/model.h"
 #include "train/adamw.h"
 #include "train/batch_tensors.h"
@@ -40,6 +41,7 @@ struct Args {
     double alpha = 16;
     int threads = 2, warmup = 2, steps = 5;
     bool plainLoss = false;
+    bool full = false;  // full fine-tuning (train::Trainable::full) instead of a LoRA adapter
     std::string profile;  // a chrome trace of the timed steps (LibTorch's profiler), for bench/profile_ops.py
 };
 
@@ -65,12 +67,13 @@ Args parse(int argc, char** argv)
         else if (k == "--warmup") a.warmup = std::stoi(value());
         else if (k == "--steps") a.steps = std::stoi(value());
         else if (k == "--plain-loss") a.plainLoss = true;
+        else if (k == "--full") a.full = true;
         else if (k == "--profile") a.profile = value();
         else positional.push_back(k);
     }
     if (positional.size() != 2 || a.targets.empty()) {
         std::cerr << "usage: bench_train_step MODEL_DIR TOKENS --targets a,b [--batch 4] [--seq 256] [--rank 8]\n"
-                     "       [--alpha 16] [--threads 2] [--warmup 2] [--steps 5] [--plain-loss]\n"
+                     "       [--alpha 16] [--threads 2] [--warmup 2] [--steps 5] [--plain-loss] [--full]\n"
                      "       [--profile TRACE.json]\n";
         std::exit(2);
     }
@@ -121,6 +124,8 @@ double rssMb()
     return static_cast<double>(resident) * static_cast<double>(sysconf(_SC_PAGESIZE)) / (1 << 20);
 }
 
+double mb(int64_t bytes) { return static_cast<double>(bytes) / (1 << 20); }
+
 }  // namespace
 
 int main(int argc, char** argv)
@@ -128,6 +133,9 @@ int main(int argc, char** argv)
     const Args args = parse(argc, argv);
     lora::setComputeThreads(args.threads);
     const auto ids = readTokens(args.tokens, args.batch, args.seq);
+    // LibTorch started and its first CPU kernels run, nothing loaded: the memory estimate's fixed overhead.
+    (void)torch::mm(torch::ones({64, 64}), torch::ones({64, 64})).sum().item<float>();
+    const double rssStart = rssMb();
 
     auto model = lora::Model::load(args.model);
     lora::LoraConfig config;
@@ -136,8 +144,15 @@ int main(int argc, char** argv)
     config.dropout = 0.0;
     config.targetModules = split(args.targets);
     torch::manual_seed(42);
-    auto trainable = lora::train::Trainable::lora(*model, config, 42);
+    auto trainable = args.full ? lora::train::Trainable::full(*model) : lora::train::Trainable::lora(*model, config, 42);
     trainable->setTraining(true);
+    // Core's estimate for this run, printed next to the measured peak (bench/estimate_memory.py compares them).
+    lora::MemoryEstimateSettings estimateSettings;
+    estimateSettings.mode = args.full ? lora::TrainingMode::Full : lora::TrainingMode::Lora;
+    estimateSettings.lora = config;
+    estimateSettings.batchSize = args.batch;
+    estimateSettings.sequenceLength = args.seq;
+    const auto estimate = lora::estimateTrainingMemory(model->description(), estimateSettings);
     lora::train::AdamW optimizer(trainable->tensors(), lora::train::AdamWOptions{0.9, 0.999, 1e-8, 0.01});
     auto& network = *model->impl().network;
     const double rssLoaded = rssMb();
@@ -186,10 +201,14 @@ int main(int argc, char** argv)
     rusage usage{};
     getrusage(RUSAGE_SELF, &usage);
     std::cout.precision(10);
-    std::cout << "{\"side\": \"" << (args.plainLoss ? "core-plain-loss" : "core") << "\", \"tokens_per_s\": "
+    std::cout << "{\"side\": \"" << (args.plainLoss ? "core-plain-loss" : args.full ? "core-full" : "core") << "\", \"tokens_per_s\": "
               << static_cast<double>(args.steps * args.batch * args.seq) / timed << ", \"step_s\": [" << stepList.str()
               << "], \"peak_rss_mb\": " << static_cast<double>(usage.ru_maxrss) / 1024
-              << ", \"rss_after_load_mb\": " << rssLoaded << ", \"trainable\": " << trainable->parameterCount()
+              << ", \"rss_start_mb\": " << rssStart << ", \"rss_after_load_mb\": " << rssLoaded << ", \"estimate_mb\": {\"total\": " << mb(estimate.total()) << ", \"weights\": " << mb(estimate.weights)
+              << ", \"lora\": " << mb(estimate.loraParameters) << ", \"gradients\": " << mb(estimate.gradients)
+              << ", \"optimizer\": " << mb(estimate.optimizerStates) << ", \"activations\": " << mb(estimate.activations)
+              << ", \"loss_head\": " << mb(estimate.lossHead) << ", \"fixed\": " << mb(estimate.fixedOverhead)
+              << "}, \"trainable\": " << trainable->parameterCount()
               << ", \"threads\": " << at::get_num_threads() << ", \"losses\": [" << lossList.str() << "]}"
               << std::endl;
     return 0;

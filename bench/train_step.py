@@ -33,6 +33,8 @@ def main() -> None:
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--warmup", type=int, default=2)
     ap.add_argument("--steps", type=int, default=5)
+    ap.add_argument("--device", default="cpu", help="cpu or cuda[:N]")
+    ap.add_argument("--bf16", action="store_true", help="bfloat16 autocast of the forward pass (CUDA)")
     args = ap.parse_args()
 
     import torch
@@ -41,21 +43,23 @@ def main() -> None:
 
     torch.set_num_threads(args.threads)
     ids = torch.from_file(args.tokens, dtype=torch.int64, size=_count(args.tokens)).view(-1, args.batch, args.seq)
-    base = AutoModelForCausalLM.from_pretrained(args.model, dtype=torch.float32)
+    base = AutoModelForCausalLM.from_pretrained(args.model, dtype=torch.float32).to(args.device)
     config = LoraConfig(r=args.rank, lora_alpha=args.alpha, lora_dropout=0.0,
                         target_modules=args.targets.split(","), task_type="CAUSAL_LM")
     model = get_peft_model(base, config)
     model.train()
     params = [p for p in model.parameters() if p.requires_grad]
     opt = torch.optim.AdamW(params, lr=2e-4, weight_decay=0.01)
-    mask = torch.ones(args.batch, args.seq, dtype=torch.int64)
+    mask = torch.ones(args.batch, args.seq, dtype=torch.int64, device=args.device)
+    cuda = args.device.startswith("cuda")
     rss_loaded = rss_mb()
 
     times, losses = [], []
     for step in range(args.warmup + args.steps):
-        batch = ids[step % ids.size(0)]
+        batch = ids[step % ids.size(0)].to(args.device)
         t0 = time.perf_counter()
-        loss = model(input_ids=batch, attention_mask=mask, labels=batch).loss
+        with torch.autocast(device_type="cuda", dtype=torch.bfloat16, enabled=args.bf16 and cuda):
+            loss = model(input_ids=batch, attention_mask=mask, labels=batch).loss
         loss.backward()
         torch.nn.utils.clip_grad_norm_(params, 1.0)
         opt.step()
@@ -68,6 +72,7 @@ def main() -> None:
         "tokens_per_s": args.steps * args.batch * args.seq / sum(timed),
         "step_s": timed,
         "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "peak_gpu_mb": torch.cuda.max_memory_reserved() / 2**20 if cuda else 0.0,
         "rss_after_load_mb": rss_loaded,
         "trainable": sum(p.numel() for p in params),
         "threads": torch.get_num_threads(),

@@ -236,6 +236,8 @@ TrainInputs MainWindow::trainInputs() const
         return in;
     }
     in.modelFolder = modelPage_->folder();
+    in.model = loaded.model->description();
+    in.lora = adapterPage_->currentConfig();  // for the memory estimate even when a later check fails
     in.device = modelPage_->device();
     in.dtype = modelPage_->dtype();
     in.threads = modelPage_->threads();
@@ -252,6 +254,8 @@ TrainInputs MainWindow::trainInputs() const
         return in;
     }
     in.dataFile = dataPage_->file();
+    for (const auto& example : dataPage_->dataset()->examples)
+        in.longestExample = std::max<qint64>(in.longestExample, qint64(example.inputIds.size()));
     in.dataset = dataPage_->options();
     if (!adapterPage_->hasValidTargets()) {
         const QString why = adapterPage_->errorMessage().isEmpty() ? tr("no module is adapted.") : adapterPage_->errorMessage();

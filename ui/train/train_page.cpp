@@ -3,9 +3,11 @@
 #include "data/message_banner.h"
 #include "data/stat_tile.h"
 #include "runs/run_database.h"
+#include "train/memory_check.h"
 #include "train/metric_plot.h"
 #include "settings_column.h"
 
+#include "lora/memory_estimate.h"
 #include "lora/run_store.h"
 
 #include <QAction>
@@ -21,6 +23,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QLocale>
+#include <QMessageBox>
 #include <QPlainTextEdit>
 #include <QProgressBar>
 #include <QPushButton>
@@ -234,7 +237,13 @@ QWidget* TrainPage::buildSettings()
     hint->setWordWrap(true);
     hint->setForegroundRole(QPalette::PlaceholderText);
 
-    auto* scroll = makeSettingsColumn({{nullptr, buttons}, {settings}, {hint}}, 300);
+    memory_ = new QLabel;
+    memory_->setObjectName("memoryEstimateLabel");
+    memory_->setWordWrap(true);
+    memory_->setTextFormat(Qt::PlainText);
+
+    auto* scroll = makeSettingsColumn({{nullptr, buttons}, {settings}, {memory_}, {hint}}, 300);
+    connect(batch_, &QSpinBox::valueChanged, this, &TrainPage::refreshMemoryEstimate);
 
     for (QSpinBox* s : {steps_, batch_, warmup_, evalEvery_})
         connect(s, &QSpinBox::valueChanged, this, &TrainPage::settingsChanged);
@@ -463,7 +472,7 @@ void TrainPage::start()
     if (run_.isActive())
         return;
     const auto config = buildConfig();
-    if (!config)
+    if (!config || !confirmMemory(*config, inputs_ ? inputs_() : TrainInputs{}))
         return;
     banner_->clearMessage();
     log_->clear();
@@ -533,6 +542,70 @@ void TrainPage::resumeRecordedRun(const lora::RunRecord& run)
                   .arg(QString::fromStdString(run.name))
                   .arg(QDir::toNativeSeparators(QString::fromStdString(run.outputDir))));
     beginRun(config, RunRecording{{}, run.id, /*resume=*/true});
+}
+
+namespace {
+
+// Tokens per example the run's batches will hold: the longest example when the dataset is known, else the
+// limit the Data page's options allow.
+qint64 sequenceLength(const TrainInputs& in)
+{
+    if (in.longestExample > 0)
+        return in.longestExample;
+    return in.dataset.format == lora::DatasetFormat::Text ? in.dataset.blockSize : in.dataset.maxLength;
+}
+
+}  // namespace
+
+void TrainPage::refreshMemoryEstimate()
+{
+    const TrainInputs in = inputs_ ? inputs_() : TrainInputs{};
+    if (!in.model) {
+        memory_->setText(tr("Memory estimate: load a model first."));
+        memory_->setToolTip(QString());
+        return;
+    }
+    lora::TrainingConfig c;
+    c.mode = lora::TrainingMode::Lora;
+    c.lora = in.lora;
+    c.batchSize = batch_->value();
+    c.device = in.device.toStdString();
+    c.dtype = in.dtype.toStdString();
+    const qint64 available = availableMemory_ ? availableMemory_(in.device) : lora::availableMemoryBytes(c.device);
+    const MemoryCheck check = checkTrainingMemory(*in.model, c, sequenceLength(in), available);
+    memory_->setText(check.fits() ? check.summary : check.summary + tr(" — more than the device has"));
+    memory_->setToolTip(check.breakdown);
+}
+
+// A run estimated to need more memory than the device has is the user's call (the estimate can be off, and
+// the system may swap), so this asks rather than refuses.
+bool TrainPage::confirmMemory(const lora::TrainingConfig& config, const TrainInputs& in)
+{
+    if (!in.model)
+        return true;
+    const qint64 available = availableMemory_ ? availableMemory_(in.device) : lora::availableMemoryBytes(config.device);
+    const MemoryCheck check = checkTrainingMemory(*in.model, config, sequenceLength(in), available);
+    refreshMemoryEstimate();
+    if (check.fits())
+        return true;
+    QMessageBox box(QMessageBox::Warning, tr("Training may not fit in memory"),
+                    tr("This run is estimated to need %1, but %2 has %3 available. It may fail or make the "
+                       "computer swap heavily.\n\nA smaller batch size or shorter examples (Data page: max length / "
+                       "block size) need less. Start anyway?")
+                        .arg(QString::fromStdString(lora::formatMemory(check.needed)),
+                             in.device == QLatin1String("cpu") ? tr("this computer") : in.device,
+                             QString::fromStdString(lora::formatMemory(check.available))),
+                    QMessageBox::Yes | QMessageBox::No, this);
+    box.setObjectName("memoryWarning");
+    box.setDefaultButton(QMessageBox::No);
+    box.setInformativeText(check.breakdown);
+    return box.exec() == QMessageBox::Yes;
+}
+
+void TrainPage::showEvent(QShowEvent* event)
+{
+    QWidget::showEvent(event);
+    refreshMemoryEstimate();
 }
 
 void TrainPage::togglePause()

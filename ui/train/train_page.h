@@ -8,6 +8,7 @@
 
 #include "lora/dataset.h"
 #include "lora/lora_config.h"
+#include "lora/model.h"
 #include "train/training_metatypes.h"
 
 #include <QWidget>
@@ -43,6 +44,8 @@ struct TrainInputs {
     lora::LoraConfig lora;
     qint64 trainableParameters = 0;  // as the Adapter page shows it
     QString problem;           // why no run can start now, for the user (empty: ready)
+    std::optional<lora::ModelDescription> model;  // the loaded model's, for the memory estimate
+    qint64 longestExample = 0;  // tokens in the dataset's longest example (batches are padded to it); 0: unknown
 };
 
 class TrainPage final : public QWidget {
@@ -64,6 +67,14 @@ public:
     // Resume: continues a recorded (interrupted, stopped or failed) run from its last checkpoint, in this page,
     // with its own settings; its metrics go on in the same run record.
     void resumeRecordedRun(const lora::RunRecord& run);
+    // Bytes a run on the device can use (default: lora::availableMemoryBytes); tests inject a size.
+    void setAvailableMemoryProvider(std::function<qint64(const QString& device)> provider)
+    {
+        availableMemory_ = std::move(provider);
+    }
+    // Recomputes the memory estimate shown under the settings (also done when the page is shown and the batch
+    // size changes).
+    void refreshMemoryEstimate();
     void applyDefaults(const TrainingDefaults& defaults);
     void restoreSettings(const QSettings& settings);  // the user's last choices (keys "train/...")
     void saveSettings(QSettings& settings) const;
@@ -112,11 +123,14 @@ private:
     void updateActions();
     void appendLog(const QString& line);
     void beginRun(const lora::TrainingConfig& config, const RunRecording& recording);
+    bool confirmMemory(const lora::TrainingConfig& config, const TrainInputs& in);
+    void showEvent(QShowEvent* event) override;
 
     TrainingRun run_;
     std::function<TrainInputs()> inputs_;
     RunDatabase* database_ = nullptr;
     std::optional<lora::TrainingConfig> loaded_;  // Run Again's settings, the base of the next runs' configs
+    std::function<qint64(const QString&)> availableMemory_;
     size_t drawn_ = 0;       // history entries already in the plots
     double smoothed_ = 0;    // exponential moving average of the training loss
     double smoothWeight_ = 0;
@@ -139,6 +153,7 @@ private:
     QDoubleSpinBox* validation_;
     QSpinBox* seed_;
     QLineEdit* output_;
+    QLabel* memory_;
 
     MessageBanner* banner_;
     QLabel* status_;
