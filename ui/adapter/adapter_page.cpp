@@ -1,4 +1,5 @@
 #include "adapter/adapter_page.h"
+#include "plural.h"
 
 #include "adapter/factorization_view.h"
 #include "adapter/layer_budget_chart.h"
@@ -412,8 +413,8 @@ void AdapterPage::recompute()
         banner_->showError(error_);
     else if (model_ && byRegex)
         banner_->showMessage(MessageBanner::Kind::Info,
-                             tr("The regex adapts %n module(s); the grid shows them tinted and its ticks are off "
-                                "until the regex is cleared.", nullptr, int(targets_.size())));
+                             tr("The regex adapts %1; the grid shows them tinted and its ticks are off until the regex "
+                                "is cleared.").arg(countOf(qint64(targets_.size()), tr("module"), tr("modules"))));
     else if (model_)
         banner_->clearMessage();
 

@@ -1,4 +1,5 @@
 #include "data/data_page.h"
+#include "plural.h"
 
 #include "data/bundled_datasets.h"
 #include "recent_list.h"
@@ -429,7 +430,8 @@ void DataPage::onLoaded(const QString& file, const LoadedDataset& result)
     for (const auto& w : dataset_->warnings)
         notes << QString::fromStdString(w).toHtmlEscaped();
     if (!dataset_->badRows.empty())
-        notes << tr("%n bad row(s) skipped; see the Bad rows tab.", nullptr, int(dataset_->badRows.size()));
+        notes << tr("%1 skipped; see the Bad rows tab.")
+                     .arg(countOf(qint64(dataset_->badRows.size()), tr("bad row"), tr("bad rows")));
     if (notes.isEmpty())
         banner_->clearMessage();
     else

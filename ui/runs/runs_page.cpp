@@ -1,4 +1,5 @@
 #include "runs/runs_page.h"
+#include "plural.h"
 
 #include "data/message_banner.h"
 #include "runs/config_diff.h"
@@ -167,7 +168,7 @@ void RunsPage::build()
             error_.clear();
             model_->setRuns(std::move(result.runs));
             table_->resizeColumnsToContents();
-            status_->setText(tr("%n run(s) in %1", nullptr, int(model_->runs().size())).arg(pathString(database())));
+            status_->setText(tr("%1 in %2").arg(countOf(qint64(model_->runs().size()), tr("run"), tr("runs")), pathString(database())));
         }
         selectRuns(keep);
         Q_EMIT loaded();

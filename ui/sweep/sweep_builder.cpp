@@ -1,4 +1,5 @@
 #include "sweep/sweep_builder.h"
+#include "plural.h"
 
 #include <QCheckBox>
 #include <QFormLayout>
@@ -147,8 +148,8 @@ void SweepBuilder::updateSummary()
     if (!g) {
         summary_->setText(tr("<b>Not ready:</b> %1").arg(problem_.toHtmlEscaped()));
     } else if (!model_) {
-        summary_->setText(tr("<b>%n run(s)</b>; load a model to see their parameters.", nullptr,
-                             int(lora::expandSweepGrid(*g).size())));
+        summary_->setText(tr("<b>%1</b>; load a model to see their parameters.")
+                                 .arg(countOf(qint64(lora::expandSweepGrid(*g).size()), tr("run"), tr("runs"))));
     } else {
         // Planned with a stand-in base: the budget depends only on the model and each cell's rank and targets.
         lora::SweepSpec spec;
@@ -160,8 +161,8 @@ void SweepBuilder::updateSummary()
             qint64 total = 0;
             for (const auto& c : plan_)
                 total += c.budget.trainable;
-            summary_->setText(tr("<b>%n run(s)</b>, %1 trainable parameters in all", nullptr, int(plan_.size()))
-                                  .arg(QLocale().toString(total)));
+            summary_->setText(tr("<b>%1</b>, %2 trainable parameters in all")
+                                  .arg(countOf(qint64(plan_.size()), tr("run"), tr("runs")), QLocale().toString(total)));
         } catch (const std::exception& e) {
             problem_ = QString::fromUtf8(e.what());
             summary_->setText(tr("<b>Not ready:</b> %1").arg(problem_.toHtmlEscaped()));

@@ -1,4 +1,5 @@
 #include "train/train_page.h"
+#include "plural.h"
 
 #include "data/message_banner.h"
 #include "data/stat_tile.h"
@@ -508,7 +509,7 @@ void TrainPage::loadConfig(const lora::TrainingConfig& config, int64_t totalStep
     if (config.gradientAccumulation != 1)
         kept << tr("gradient accumulation %1").arg(config.gradientAccumulation);
     if (config.maxSteps == 0)
-        kept << tr("sized by epochs (%1): %n step(s)", nullptr, int(totalSteps)).arg(config.epochs);
+        kept << tr("sized by epochs (%1): %2").arg(config.epochs).arg(countOf(totalSteps, tr("step"), tr("steps")));
     if (config.saveSteps > 0)
         kept << tr("a checkpoint every %1 steps").arg(config.saveSteps);
     banner_->showMessage(MessageBanner::Kind::Info,
