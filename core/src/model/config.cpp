@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <cmath>
 #include <fstream>
 #include <sstream>
 
@@ -46,8 +47,12 @@ public:
         if (v.is_number_integer())
             return v.get<int64_t>();
         // Some exporters write 4096.0; accept floats that are whole numbers.
-        if (v.is_number_float() && v.get<double>() == static_cast<double>(static_cast<int64_t>(v.get<double>())))
-            return static_cast<int64_t>(v.get<double>());
+        // The range check comes first: casting 1e300 to int64 is undefined behaviour.
+        if (v.is_number_float()) {
+            const double d = v.get<double>();
+            if (std::abs(d) < 9.0e15 && d == std::trunc(d))
+                return static_cast<int64_t>(d);
+        }
         fail("key " + key(k) + " must be an integer, got " + v.dump());
     }
 
@@ -292,7 +297,7 @@ ModelConfig parseModelConfig(const std::string& text, const std::filesystem::pat
     json j;
     try {
         j = json::parse(text);
-    } catch (const json::parse_error& e) {
+    } catch (const json::exception& e) {  // parse_error, or out_of_range for a number such as 1e2048
         throwFileError(file, std::string("not valid JSON (") + e.what() + ")");
     }
     if (!j.is_object())

@@ -1,5 +1,6 @@
 #include "lora/lora_config.h"
 
+#include "common/json_integer.h"
 #include "common/pattern.h"
 #include "lora/error.h"
 
@@ -117,6 +118,25 @@ namespace {
     throwFileError(file, "\"" + key + "\" " + problem);
 }
 
+// An integer setting in [lo, hi]; a float (8.0) is not an integer in PEFT's config either.
+int integerIn(const json& v, const std::filesystem::path& file, const std::string& key, int lo, int hi)
+{
+    const auto n = jsonInteger<int>(v);
+    if (!n || *n < lo || *n > hi)
+        bad(file, key, "must be an integer from " + std::to_string(lo) + " to " + std::to_string(hi) + ", got " +
+                           v.dump());
+    return *n;
+}
+
+double numberOr(const json& j, const std::filesystem::path& file, const std::string& key, double fallback)
+{
+    if (!j.contains(key) || j[key].is_null())
+        return fallback;
+    if (!j[key].is_number())
+        bad(file, key, "must be a number, got " + j[key].dump());
+    return j[key].get<double>();
+}
+
 std::vector<std::string> stringList(const json& v, const std::filesystem::path& file, const std::string& key)
 {
     if (!v.is_array())
@@ -140,13 +160,15 @@ LoraConfig configFromJson(const json& j, const std::filesystem::path& file)
         c.taskType = j["task_type"];
     if (j.contains("base_model_name_or_path") && j["base_model_name_or_path"].is_string())
         c.baseModelNameOrPath = j["base_model_name_or_path"];
-    c.r = j.value("r", 8);
-    c.alpha = j.value("lora_alpha", 8.0);
-    c.dropout = j.value("lora_dropout", 0.0);
+    // The largest rank any layer could use; a bigger one is a typo, and int arithmetic on it would overflow.
+    constexpr int kMaxRank = 1 << 20;
+    c.r = j.contains("r") && !j["r"].is_null() ? integerIn(j["r"], file, "r", 1, kMaxRank) : 8;
+    c.alpha = numberOr(j, file, "lora_alpha", 8.0);
+    c.dropout = numberOr(j, file, "lora_dropout", 0.0);
     c.useRslora = j.value("use_rslora", false);
     c.useDora = j.value("use_dora", false);
-    if (c.r < 1)
-        bad(file, "r", "must be at least 1");
+    if (!std::isfinite(c.alpha))
+        bad(file, "lora_alpha", "must be a finite number");
     if (!(c.dropout >= 0.0 && c.dropout < 1.0))
         bad(file, "lora_dropout", "must be in [0, 1)");
     if (j.contains("bias") && j["bias"].is_string() && j["bias"] != "none")
@@ -169,14 +191,12 @@ LoraConfig configFromJson(const json& j, const std::filesystem::path& file)
     }
     if (j.contains("layers_to_transform") && !j["layers_to_transform"].is_null()) {
         const json& l = j["layers_to_transform"];
+        constexpr int kMaxLayer = 1 << 20;
         if (l.is_number_integer())
-            c.layersToTransform = {l.get<int>()};
+            c.layersToTransform = {integerIn(l, file, "layers_to_transform", 0, kMaxLayer)};
         else if (l.is_array())
-            for (const auto& v : l) {
-                if (!v.is_number_integer())
-                    bad(file, "layers_to_transform", "must contain integers");
-                c.layersToTransform.push_back(v.get<int>());
-            }
+            for (const auto& v : l)
+                c.layersToTransform.push_back(integerIn(v, file, "layers_to_transform", 0, kMaxLayer));
         else
             bad(file, "layers_to_transform", "must be an integer or a list of integers");
     }
@@ -195,10 +215,10 @@ LoraConfig configFromJson(const json& j, const std::filesystem::path& file)
             if (!v.is_number())
                 bad(file, key, "values must be numbers");
             if (std::string(key) == "rank_pattern") {
-                if (!v.is_number_integer() || v.get<int>() < 1)
-                    bad(file, key, "ranks must be integers of at least 1");
-                c.rankPattern.emplace_back(k, v.get<int>());
+                c.rankPattern.emplace_back(k, integerIn(v, file, "rank_pattern", 1, kMaxRank));
             } else {
+                if (!std::isfinite(v.get<double>()))
+                    bad(file, key, "values must be finite numbers");
                 c.alphaPattern.emplace_back(k, v.get<double>());
             }
         }

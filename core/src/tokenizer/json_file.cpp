@@ -57,7 +57,7 @@ Json readTokenizerJson(const std::filesystem::path& path)
     checkDepth(text, path);
     try {
         return Json::parse(text);
-    } catch (const Json::parse_error& e) {
+    } catch (const Json::exception& e) {  // parse_error, or out_of_range for a number such as 1e2048
         throwFileError(path, std::string("invalid JSON: ") + e.what());
     }
 }

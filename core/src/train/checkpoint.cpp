@@ -1,5 +1,6 @@
 #include "train/checkpoint.h"
 
+#include "common/json_integer.h"
 #include "engine/tensor_io.h"
 #include "lora/atomic_file.h"
 #include "lora/error.h"
@@ -124,13 +125,19 @@ TrainerState readTrainerState(const std::filesystem::path& dir)
     const auto file = dir / kStateFile;
     const auto j = readJson(file);
     try {
-        if (j.at("format_version").get<int>() != kFormatVersion)
+        if (jsonInteger<int>(j.at("format_version")) != kFormatVersion)
             throwFileError(file, "was written by another version of LoRA Studio's trainer");
+        const auto count = [&](const char* key) {
+            const auto n = jsonInteger<int64_t>(j.at(key));
+            if (!n || *n < 0)
+                throwFileError(file, std::string("\"") + key + "\" must be a count, got " + j.at(key).dump());
+            return *n;
+        };
         TrainerState s;
-        s.step = j.at("step").get<int64_t>();
-        s.tokens = j.at("tokens").get<int64_t>();
-        s.data.epoch = j.at("data_epoch").get<uint64_t>();
-        s.data.batch = j.at("data_batch").get<uint64_t>();
+        s.step = count("step");
+        s.tokens = count("tokens");
+        s.data.epoch = static_cast<uint64_t>(count("data_epoch"));
+        s.data.batch = static_cast<uint64_t>(count("data_batch"));
         s.dataFingerprint = std::stoull(j.at("data_fingerprint").get<std::string>(), nullptr, 16);
         s.elapsedSeconds = j.at("elapsed_seconds").get<double>();
         s.lastLoss = j.at("last_loss").get<double>();
@@ -159,7 +166,10 @@ TrainerState restoreCheckpoint(const std::filesystem::path& dir, Trainable& trai
         auto& s = optimizer.state()[i];
         if (!steps.contains(name))
             throwFileError(dir / kStateFile, "has no optimizer step for '" + name + "'");
-        s.step = steps[name].get<int64_t>();
+        const auto step = jsonInteger<int64_t>(steps[name]);
+        if (!step || *step < 0)
+            throwFileError(dir / kStateFile, "has an optimizer step for '" + name + "' that is not a count");
+        s.step = *step;
         const auto avg = moments.find(name + ".exp_avg");
         const auto avgSq = moments.find(name + ".exp_avg_sq");
         if (avg == moments.end() || avgSq == moments.end()) {

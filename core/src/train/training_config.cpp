@@ -2,13 +2,16 @@
 // Key names follow transformers' TrainingArguments where it has one, so a run file reads familiar.
 #include "lora/training.h"
 
+#include "common/json_integer.h"
 #include "lora/error.h"
 
 #include <nlohmann/json.hpp>
 
 #include <fstream>
+#include <limits>
 #include <set>
 #include <sstream>
+#include <type_traits>
 
 namespace lora {
 
@@ -80,6 +83,28 @@ json datasetToJson(const DatasetOptions& d)
     throwFileError(file, "\"" + key + "\" " + problem);
 }
 
+template <class Int>
+Int integer(const json& v, const std::string& key, const std::filesystem::path& file)
+{
+    const auto n = jsonInteger<Int>(v);
+    if (!n)
+        bad(file, key, "must be an integer from " + std::to_string(std::numeric_limits<Int>::min()) + " to " +
+                           std::to_string(std::numeric_limits<Int>::max()) + ", got " + v.dump());
+    return *n;
+}
+
+// One optional setting into its field; integers are range-checked (see common/json_integer.h).
+template <class T>
+void setting(const json& j, const char* key, T& field, const std::filesystem::path& file)
+{
+    if (!j.contains(key))
+        return;
+    if constexpr (std::is_integral_v<T> && !std::is_same_v<T, bool>)
+        field = integer<T>(j[key], key, file);
+    else
+        field = j[key].get<T>();
+}
+
 void rejectUnknown(const json& j, const std::set<std::string>& known, const std::filesystem::path& file,
                    const std::string& where)
 {
@@ -113,8 +138,8 @@ DatasetOptions datasetFromJson(const json& j, const std::filesystem::path& file)
             bad(file, "dataset.bad_rows", "is \"" + v + "\"; use fail or skip");
         d.badRows = v == "skip" ? BadRowPolicy::Skip : BadRowPolicy::Fail;
     }
-    d.blockSize = j.value("block_size", d.blockSize);
-    d.maxLength = j.value("max_length", d.maxLength);
+    setting(j, "block_size", d.blockSize, file);
+    setting(j, "max_length", d.maxLength, file);
     if (j.contains("text_documents")) {
         const auto v = j["text_documents"].get<std::string>();
         if (v != "whole_file" && v != "blank_lines")
@@ -122,7 +147,7 @@ DatasetOptions datasetFromJson(const json& j, const std::filesystem::path& file)
         d.textDocuments = v == "blank_lines" ? TextDocuments::BlankLines : TextDocuments::WholeFile;
     }
     if (j.contains("eos_id") && !j["eos_id"].is_null())
-        d.eosId = j["eos_id"].get<int32_t>();
+        d.eosId = integer<int32_t>(j["eos_id"], "dataset.eos_id", file);
     if (j.contains("labels"))
         d.labels = j["labels"].get<std::vector<std::string>>();
     return d;
@@ -202,33 +227,33 @@ TrainingConfig trainingConfigFromJson(const std::string& text, const std::filesy
             c.mode = parseTrainingMode(j["mode"].get<std::string>());
         if (j.contains("lora"))
             c.lora = parseAdapterConfigJson(j["lora"].dump(), file);
-        c.maxSteps = j.value("max_steps", c.maxSteps);
-        c.epochs = j.value("num_train_epochs", c.epochs);
-        c.batchSize = j.value("per_device_train_batch_size", c.batchSize);
-        c.gradientAccumulation = j.value("gradient_accumulation_steps", c.gradientAccumulation);
-        c.shuffle = j.value("shuffle", c.shuffle);
-        c.learningRate = j.value("learning_rate", c.learningRate);
-        c.weightDecay = j.value("weight_decay", c.weightDecay);
-        c.beta1 = j.value("adam_beta1", c.beta1);
-        c.beta2 = j.value("adam_beta2", c.beta2);
-        c.epsilon = j.value("adam_epsilon", c.epsilon);
-        c.warmupSteps = j.value("warmup_steps", c.warmupSteps);
+        setting(j, "max_steps", c.maxSteps, file);
+        setting(j, "num_train_epochs", c.epochs, file);
+        setting(j, "per_device_train_batch_size", c.batchSize, file);
+        setting(j, "gradient_accumulation_steps", c.gradientAccumulation, file);
+        setting(j, "shuffle", c.shuffle, file);
+        setting(j, "learning_rate", c.learningRate, file);
+        setting(j, "weight_decay", c.weightDecay, file);
+        setting(j, "adam_beta1", c.beta1, file);
+        setting(j, "adam_beta2", c.beta2, file);
+        setting(j, "adam_epsilon", c.epsilon, file);
+        setting(j, "warmup_steps", c.warmupSteps, file);
         if (j.contains("lr_scheduler_type"))
             c.schedule = parseSchedule(j["lr_scheduler_type"].get<std::string>());
-        c.maxGradNorm = j.value("max_grad_norm", c.maxGradNorm);
-        c.evalSteps = j.value("eval_steps", c.evalSteps);
-        c.evalBatches = j.value("eval_batches", c.evalBatches);
-        c.validationFraction = j.value("validation_fraction", c.validationFraction);
-        c.seed = j.value("seed", c.seed);
-        c.device = j.value("device", c.device);
-        c.dtype = j.value("dtype", c.dtype);
-        c.bf16Autocast = j.value("bf16", c.bf16Autocast);
-        c.threads = j.value("threads", c.threads);
+        setting(j, "max_grad_norm", c.maxGradNorm, file);
+        setting(j, "eval_steps", c.evalSteps, file);
+        setting(j, "eval_batches", c.evalBatches, file);
+        setting(j, "validation_fraction", c.validationFraction, file);
+        setting(j, "seed", c.seed, file);
+        setting(j, "device", c.device, file);
+        setting(j, "dtype", c.dtype, file);
+        setting(j, "bf16", c.bf16Autocast, file);
+        setting(j, "threads", c.threads, file);
         c.outputDir = j.value("output_dir", std::string());
-        c.saveSteps = j.value("save_steps", c.saveSteps);
-        c.saveTotalLimit = j.value("save_total_limit", c.saveTotalLimit);
+        setting(j, "save_steps", c.saveSteps, file);
+        setting(j, "save_total_limit", c.saveTotalLimit, file);
         c.resumeFrom = j.value("resume_from_checkpoint", std::string());
-        c.saveInitialAdapter = j.value("save_initial_adapter", c.saveInitialAdapter);
+        setting(j, "save_initial_adapter", c.saveInitialAdapter, file);
     } catch (const json::exception& e) {
         throwFileError(file, std::string("a value has the wrong type: ") + e.what());
     } catch (const Error& e) {

@@ -51,6 +51,12 @@ const std::vector<Case>& cases()
          {"config.json", "missing key 'vocab_size'"}},
         {"ill-typed key", "qwen2", configEdit([](auto& j) { j["num_hidden_layers"] = "two"; }),
          {"config.json", "'num_hidden_layers'", "must be an integer", "\"two\""}},
+        // Found by tests/fuzz (fuzz_model_config): 1e2048 overflows a double and escaped as nlohmann's exception.
+        {"number past a double", "gpt2",
+         [](const auto& dir) { test::writeText(dir / "config.json", R"({"model_type": "gpt2", "n_embd": 1e2048})"); },
+         {"config.json", "not valid JSON"}},
+        {"huge float size", "llama", configEdit([](auto& j) { j["hidden_size"] = 1e300; }),
+         {"config.json", "'hidden_size'", "must be an integer"}},
         {"heads do not divide hidden", "bert", configEdit([](auto& j) { j["num_attention_heads"] = 5; }),
          {"config.json", "'num_attention_heads' (5) must divide 'hidden_size' (48)"}},
         {"kv heads do not divide heads", "llama", configEdit([](auto& j) { j["num_key_value_heads"] = 3; }),

@@ -91,7 +91,13 @@ private Q_SLOTS:
         QTest::newRow("targets not strings") << R"({"r": 4, "target_modules": [1]})" << "target_modules";
         QTest::newRow("rank pattern") << R"({"r": 4, "target_modules": ["q"], "rank_pattern": {"q": 0}})"
                                       << "rank_pattern";
-        QTest::newRow("wrong type") << R"({"r": "eight", "target_modules": ["q"]})" << "wrong type";
+        QTest::newRow("rank a string") << R"({"r": "eight", "target_modules": ["q"]})" << "\"r\" must be an integer";
+        // Found by tests/fuzz (fuzz_adapter_config): nlohmann's get<int>() on 1e114 is undefined behaviour.
+        QTest::newRow("rank a huge float") << R"({"r": 4.6e114, "target_modules": ["q"]})" << "\"r\" must be an integer";
+        QTest::newRow("rank past int") << R"({"r": 1099511627776, "target_modules": ["q"]})" << "\"r\" must be an integer";
+        QTest::newRow("layer past int") << R"({"r": 4, "target_modules": ["q"], "layers_to_transform": [4294967297]})"
+                                        << "layers_to_transform";
+        QTest::newRow("alpha a string") << R"({"r": 4, "lora_alpha": "x", "target_modules": ["q"]})" << "lora_alpha";
         // Found by tests/fuzz (fuzz_adapter_config): a non-string peft_type escaped as nlohmann's exception.
         QTest::newRow("peft type not a string") << R"({"peft_type": 8, "target_modules": ["q"]})" << "wrong type";
     }

@@ -56,6 +56,28 @@ private Q_SLOTS:
             QVERIFY2(QString(e.what()).contains("run.json"), e.what());
         }
     }
+
+    void integerOutOfRangeIsAnError_data()
+    {
+        QTest::addColumn<QString>("json");
+        QTest::addColumn<QString>("key");
+        QTest::newRow("float steps") << R"({"max_steps": 1e300})" << "max_steps";
+        QTest::newRow("batch past int") << R"({"per_device_train_batch_size": 4294967297})" << "per_device_train_batch_size";
+        QTest::newRow("negative seed") << R"({"seed": -1})" << "seed";
+        QTest::newRow("eos id a float") << R"({"dataset": {"eos_id": 2.5}})" << "eos_id";
+    }
+    void integerOutOfRangeIsAnError()
+    {
+        QFETCH(QString, json);
+        QFETCH(QString, key);
+        try {
+            lora::trainingConfigFromJson(json.toStdString(), "run.json");
+            QFAIL("an out-of-range integer was accepted");
+        } catch (const lora::Error& e) {
+            QVERIFY2(QString(e.what()).contains(key), e.what());
+            QVERIFY2(QString(e.what()).contains("run.json"), e.what());
+        }
+    }
 };
 
 QTEST_GUILESS_MAIN(TestTrainingConfig)
