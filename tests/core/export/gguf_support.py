@@ -41,6 +41,9 @@ def make_peft_adapter(model: str, out: Path, seed: int = 0, **config) -> dict[st
 
 def field_value(reader: GGUFReader, key: str):
     field = reader.fields[key]
+    if field.types[0].name == "ARRAY":
+        return [bytes(field.parts[i]).decode() if field.types[-1].name == "STRING" else field.parts[i].item()
+                for i in field.data]
     value = field.parts[field.data[0]]
     return bytes(value).decode() if field.types[0].name == "STRING" else value.item()
 
