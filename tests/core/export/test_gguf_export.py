@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 import torch
-from safetensors.torch import load_file
+from safetensors.torch import load_file, save_file
 
 from gguf_support import MODELS, cli, llama_permute, make_peft_adapter, read_gguf
 
@@ -67,6 +67,10 @@ def check_export(tmp: Path, label: str, model: str, arch: str, tolerance: float 
 def check_refused(tmp: Path, label: str, model: str, expected: str, **config) -> str:
     adapter = tmp / label
     make_peft_adapter(model, adapter, **config)
+    # PEFT also saves a tied LM head's base weight, which no LoRA loader wants; drop it as merge tools do.
+    tensors = load_file(adapter / "adapter_model.safetensors")
+    save_file({k: v for k, v in tensors.items() if not k.endswith(".base_layer.weight")},
+              adapter / "adapter_model.safetensors", metadata={"format": "pt"})
     out = tmp / f"{label}.gguf"
     result = cli("export", MODELS / model, "--adapter", adapter, "--format", "gguf", "--out", out, expect=1)
     assert expected in result.stderr and str(out) in result.stderr, result.stderr
