@@ -2,12 +2,18 @@
 #include "commands.h"
 #include "run_db.h"
 
+#include "lora/adapter.h"
 #include "lora/error.h"
+#include "lora/gguf_export.h"
+#include "lora/lora_config.h"
+#include "lora/model.h"
 
 #include <nlohmann/json.hpp>
 
+#include <filesystem>
 #include <iostream>
 #include <memory>
+#include <unistd.h>
 
 namespace lora::cli {
 namespace {
@@ -17,6 +23,8 @@ struct AdapterFlags {
     bool json = false;
     int64_t id = 0;
     std::string out, dir, name;
+    std::string format = "peft", model;
+    bool f16 = false;
     int64_t runId = 0;
 };
 
@@ -44,9 +52,38 @@ int list(const AdapterFlags& f)
     return 0;
 }
 
+// The stored PEFT folder goes through a temporary folder, is loaded onto its base model (which checks every
+// tensor against it) and is written as the GGUF llama.cpp pairs with that base.
+int exportGgufAdapter(const RunStore& store, const AdapterFlags& f)
+{
+    const auto meta = store.adapter(f.id);
+    if (!meta)
+        throw Error("there is no adapter " + std::to_string(f.id) + " (lora-cli adapters lists them)");
+    const auto tmp = std::filesystem::temp_directory_path() /
+                     ("lora-adapter-" + std::to_string(f.id) + "-" + std::to_string(::getpid()));
+    store.exportAdapter(f.id, tmp);
+    struct RemoveTmp {
+        std::filesystem::path dir;
+        ~RemoveTmp() { std::error_code ec; std::filesystem::remove_all(dir, ec); }
+    } cleanup{tmp};
+    const auto config = readAdapterConfig(tmp / "adapter_config.json");
+    const std::string modelDir = f.model.empty() ? config.baseModelNameOrPath : f.model;
+    if (modelDir.empty() || !std::filesystem::is_directory(modelDir))
+        throw Error("adapter " + std::to_string(f.id) + ": its base model folder '" + modelDir +
+                    "' is not here — pass --model FOLDER");
+    const auto model = Model::load(modelDir);
+    const auto adapter = Adapter::load(*model, tmp);
+    const auto s = exportGguf(*adapter, f.out, {.f16 = f.f16});
+    std::cerr << "adapter " << f.id << " written to " << f.out << " (llama.cpp LoRA GGUF, " << s.architecture
+              << ", " << s.pairs << " pairs; llama-cli -m BASE.gguf --lora " << f.out << ")\n";
+    return 0;
+}
+
 int exportAdapter(const AdapterFlags& f)
 {
     auto store = openRunStore(f.db);
+    if (f.format == "gguf")
+        return exportGgufAdapter(store, f);
     store.exportAdapter(f.id, f.out);
     std::cerr << "adapter " << f.id << " written to " << f.out << " (PEFT folder)\n";
     return 0;
@@ -72,9 +109,14 @@ void addAdaptersCommand(CLI::App& app, Action& selected)
     auto* ls = cmd->add_subcommand("list", "Every stored adapter, newest first");
     addDbOption(*ls, f->db);
     ls->add_flag("--json", f->json, "JSON instead of a table");
-    auto* ex = cmd->add_subcommand("export", "Write a stored adapter as a PEFT folder");
+    auto* ex = cmd->add_subcommand("export", "Write a stored adapter as a PEFT folder or a llama.cpp LoRA GGUF");
     ex->add_option("id", f->id, "Adapter id")->required();
-    ex->add_option("--out", f->out, "Folder to write (created if needed)")->required();
+    ex->add_option("--out", f->out, "Folder to write (created if needed); for gguf, the .gguf file")->required();
+    ex->add_option("--format", f->format, "peft, or gguf (llama-cli -m base.gguf --lora adapter.gguf)")
+        ->check(CLI::IsMember({"peft", "gguf"}))
+        ->capture_default_str();
+    ex->add_option("--model", f->model, "gguf: base model folder (default: the adapter's base_model_name_or_path)");
+    ex->add_flag("--f16", f->f16, "gguf: F16 tensor data instead of F32");
     addDbOption(*ex, f->db);
     auto* im = cmd->add_subcommand("import", "Store a PEFT adapter folder in the library");
     im->add_option("dir", f->dir, "PEFT folder (adapter_config.json + adapter_model.safetensors)")->required();

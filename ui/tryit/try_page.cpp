@@ -30,6 +30,7 @@ TryPage::TryPage(QWidget* parent)
       prompt_(new QPlainTextEdit),
       generate_(new QPushButton(tr("Generate"))),
       cancel_(new QPushButton(tr("Cancel"))),
+      exportGguf_(new QPushButton(tr("Export for llama.cpp…"))),
       maxTokens_(new QSpinBox),
       greedy_(new QCheckBox(tr("Greedy (always the most likely token)"))),
       temperature_(new QDoubleSpinBox),
@@ -111,6 +112,24 @@ TryPage::TryPage(QWidget* parent)
     sourcesLayout->addWidget(modelLabel_);
     sourcesLayout->addWidget(adapterLabel_);
     sourcesLayout->addWidget(loadAdapter);
+    exportGguf_->setObjectName("exportGgufButton");
+    exportGguf_->setToolTip(
+        tr("<p>Write this adapter as a llama.cpp LoRA file (GGUF, Ctrl+Shift+E). Convert the base model with "
+           "llama.cpp's convert_hf_to_gguf.py, then run <code>llama-cli -m base.gguf --lora adapter.gguf</code> "
+           "(<code>--lora-scaled adapter.gguf 0.5</code> for half strength).</p><p>Llama, Mistral, Qwen2 and "
+           "GPT-2 adapters; DoRA and adapters with fully trained modules cannot be expressed in llama.cpp's "
+           "format and are refused with the reason. F16 halves the file.</p>"));
+    auto* exportAction = new QAction(this);
+    exportAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E));
+    exportAction->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+    addAction(exportAction);
+    connect(exportAction, &QAction::triggered, this, [this] {
+        if (exportGguf_->isEnabled())
+            chooseGgufFile();
+    });
+    connect(exportGguf_, &QPushButton::clicked, this, &TryPage::chooseGgufFile);
+    connect(&ggufJob_, &GgufExportJob::finished, this, &TryPage::onGgufExported);
+    sourcesLayout->addWidget(exportGguf_);
 
     auto* left = new QWidget;
     auto* leftLayout = new QVBoxLayout(left);
@@ -187,6 +206,48 @@ void TryPage::setAdapterFolder(const QString& folder, const QString& origin)
                                    .arg(origin.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(origin.toHtmlEscaped()),
                                         QDir::toNativeSeparators(folder).toHtmlEscaped()));
     adapterLabel_->setToolTip(QDir::toNativeSeparators(folder));
+    updateControls();
+}
+
+void TryPage::chooseGgufFile()
+{
+    QSettings settings;
+    const QString f32Filter = tr("llama.cpp LoRA, F32 (*.gguf)");
+    const QString f16Filter = tr("llama.cpp LoRA, F16 (*.gguf)");
+    QString filter = settings.value("tryit/ggufFilter", f32Filter).toString();
+    const QString start = QDir(settings.value("tryit/lastGgufFolder", adapterFolder_).toString())
+                              .filePath(QFileInfo(adapterFolder_).fileName() + ".gguf");
+    QString file = QFileDialog::getSaveFileName(this, tr("Export Adapter for llama.cpp"), start,
+                                                f32Filter + ";;" + f16Filter, &filter);
+    if (file.isEmpty())
+        return;
+    if (QFileInfo(file).suffix().isEmpty())
+        file += ".gguf";
+    settings.setValue("tryit/lastGgufFolder", QFileInfo(file).absolutePath());
+    settings.setValue("tryit/ggufFilter", filter);
+    exportGguf(file, filter == f16Filter);
+}
+
+void TryPage::exportGguf(const QString& file, bool f16)
+{
+    if (!model_ || adapterFolder_.isEmpty() || ggufJob_.isRunning())
+        return;
+    banner_->clearMessage();
+    ggufJob_.start(model_, adapterFolder_, file, f16);
+    updateControls();
+}
+
+void TryPage::onGgufExported(const GgufExportResult& result)
+{
+    if (result.error.isEmpty())
+        banner_->showMessage(MessageBanner::Kind::Info,
+                             tr("Wrote %1: %2. Load it with <code>llama-cli -m base.gguf --lora %3</code>.")
+                                 .arg(QDir::toNativeSeparators(result.file).toHtmlEscaped(), result.summary.toHtmlEscaped(),
+                                      QFileInfo(result.file).fileName().toHtmlEscaped()));
+    else
+        banner_->showError(result.error);
+    updateControls();
+    Q_EMIT exportGgufFinished(result);
 }
 
 void TryPage::chooseAdapterFolder()
@@ -215,7 +276,7 @@ QString TryPage::adapterText() const { return panes_[1]->toPlainText(); }
 
 void TryPage::generate()
 {
-    if (job_.isRunning())
+    if (job_.isRunning() || ggufJob_.isRunning())
         return;
     if (!model_) {
         banner_->showError(tr("Load a model first (File → Open Model Folder…)."));
@@ -291,8 +352,10 @@ void TryPage::onFinished()
 void TryPage::updateControls()
 {
     const bool running = job_.isRunning();
-    generate_->setEnabled(!running && model_ != nullptr);
+    // An export reads the base model's modules while it loads the adapter: no generation attaches one meanwhile.
+    generate_->setEnabled(!running && !ggufJob_.isRunning() && model_ != nullptr);
     cancel_->setEnabled(running);
+    exportGguf_->setEnabled(!running && !ggufJob_.isRunning() && model_ != nullptr && !adapterFolder_.isEmpty());
     const bool sampling = !greedy_->isChecked();
     for (QWidget* w : std::initializer_list<QWidget*>{temperature_, topK_, topP_, seed_})
         w->setEnabled(sampling);

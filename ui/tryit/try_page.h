@@ -3,6 +3,7 @@
 // trained adapter (or any PEFT folder loaded here) — streamed token by token from a worker thread, greedy or
 // sampled, cancellable.
 #include "tryit/generation_job.h"
+#include "tryit/gguf_export_job.h"
 
 #include <QWidget>
 
@@ -27,6 +28,10 @@ public:
     void setAdapterFolder(const QString& folder, const QString& origin = {});  // "" clears
     QString adapterFolder() const { return adapterFolder_; }
     void chooseAdapterFolder();  // the "Load PEFT folder…" dialog
+    // Writes the adapter as a llama.cpp LoRA GGUF on a worker thread; exportGgufFinished follows.
+    void exportGguf(const QString& file, bool f16);
+    void chooseGgufFile();  // the "Export for llama.cpp…" dialog
+    bool isExporting() const { return ggufJob_.isRunning(); }
 
     void setPrompt(const QString& prompt);
     void setGreedy(bool greedy);
@@ -41,14 +46,17 @@ public:
 
 Q_SIGNALS:
     void generationFinished();
+    void exportGgufFinished(const GgufExportResult& result);
 
 private:
     void onToken(int pane, const QString& text);
     void onPaneFinished(const GenerationSummary& summary);
     void onFinished();
     void updateControls();
+    void onGgufExported(const GgufExportResult& result);
 
     GenerationJob job_;
+    GgufExportJob ggufJob_;
     std::shared_ptr<lora::Model> model_;
     std::shared_ptr<const lora::Tokenizer> tokenizer_;
     QString modelFolder_;
@@ -58,6 +66,7 @@ private:
     QPlainTextEdit* prompt_;
     QPushButton* generate_;
     QPushButton* cancel_;
+    QPushButton* exportGguf_;
     QSpinBox* maxTokens_;
     QCheckBox* greedy_;
     QDoubleSpinBox* temperature_;

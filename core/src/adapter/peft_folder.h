@@ -10,6 +10,14 @@ namespace lora::adapter {
 
 inline constexpr const char* kPeftKeyPrefix = "base_model.model.";
 
+// What savePeftFolder writes, before the key prefix: the configuration and the tensors under PEFT's names
+// ("<module>.lora_A.weight", ...). convertPissa as below. Other exporters (GGUF) start from this.
+struct PeftTensors {
+    LoraConfig config;
+    std::vector<std::pair<std::string, torch::Tensor>> tensors;
+};
+PeftTensors peftTensors(const LoraAdapter& adapter, bool convertPissa = true);
+
 // Writes both files atomically into `dir` (created if needed). The config records the base model's folder.
 // modules_to_save copies are saved under the module's names ("base_model.model.classifier.weight"), as PEFT does.
 // A PiSSA adapter (modifiesBase()) is written converted to plain LoRA for the ORIGINAL base, as PEFT's

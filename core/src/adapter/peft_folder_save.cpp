@@ -44,6 +44,13 @@ LoraConfig convertedPissaConfig(LoraConfig c)
 
 }  // namespace
 
+PeftTensors peftTensors(const LoraAdapter& adapter, bool convertPissa)
+{
+    const bool pissa = adapter.modifiesBase() && convertPissa;
+    return {pissa ? convertedPissaConfig(adapter.config()) : adapter.config(),
+            pissa ? convertedPissaTensors(adapter) : adapter.namedTensors()};
+}
+
 void savePeftFolder(const LoraAdapter& adapter, const std::filesystem::path& dir, bool convertPissa)
 {
     std::error_code ec;
@@ -53,12 +60,12 @@ void savePeftFolder(const LoraAdapter& adapter, const std::filesystem::path& dir
     if (adapter.targets().empty())
         throwFileError(dir, "refusing to save an adapter with no LoRA modules");
 
-    const bool pissa = adapter.modifiesBase() && convertPissa;
+    const auto peft = peftTensors(adapter, convertPissa);
     std::vector<std::pair<std::string, torch::Tensor>> tensors;
-    for (const auto& [name, tensor] : pissa ? convertedPissaTensors(adapter) : adapter.namedTensors())
+    for (const auto& [name, tensor] : peft.tensors)
         tensors.emplace_back(kPeftKeyPrefix + name, tensor.detach().to(torch::kFloat32));
     const bool fanInFanOut = adapter.targets().front().fanInFanOut;
-    const LoraConfig config = pissa ? convertedPissaConfig(adapter.config()) : adapter.config();
+    const LoraConfig& config = peft.config;
     // Tensors first, config last: a folder with a config always has its weights.
     writeTensors(dir / "adapter_model.safetensors", tensors);
     writeFileAtomically(dir / "adapter_config.json", toAdapterConfigJson(config, fanInFanOut));
