@@ -62,7 +62,7 @@ private Q_SLOTS:
         QTest::addColumn<QString>("json");
         QTest::addColumn<QString>("key");
         QTest::newRow("float steps") << R"({"max_steps": 1e300})" << "max_steps";
-        QTest::newRow("batch past int") << R"({"per_device_train_batch_size": 4294967297})" << "per_device_train_batch_size";
+        QTest::newRow("batch past int64") << R"({"per_device_train_batch_size": 18446744073709551615})" << "per_device_train_batch_size";
         QTest::newRow("negative seed") << R"({"seed": -1})" << "seed";
         QTest::newRow("eos id a float") << R"({"dataset": {"eos_id": 2.5}})" << "eos_id";
     }
