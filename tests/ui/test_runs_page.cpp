@@ -14,6 +14,8 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <fstream>
+
 namespace fs = std::filesystem;
 
 namespace {
@@ -166,6 +168,23 @@ private Q_SLOTS:
         QCOMPARE(page.model()->rowCount(), 2);
         QVERIFY(!store.run(delta));
         QVERIFY(!fs::exists(folder));
+
+        // A run whose output folder also holds the user's own work: only the run's files go, and the page says
+        // what it kept.
+        const auto shared = fs::path(tmp_.path().toStdString()) / "my-project";
+        fs::create_directories(shared / "checkpoints" / "step-000002");
+        std::ofstream(shared / "adapter_model.safetensors") << "x";
+        std::ofstream(shared / "thesis.tex") << "my work";
+        const auto epsilon = store.createRun({.name = "epsilon", .outputDir = shared.string()});
+        page.reload();
+        QVERIFY(loaded.wait(10000));
+        page.deleteRun(epsilon, true);
+        QVERIFY(loaded.wait(10000));
+        QVERIFY(!store.run(epsilon));
+        QVERIFY(fs::exists(shared / "thesis.tex"));
+        QVERIFY(!fs::exists(shared / "checkpoints"));
+        QVERIFY(!fs::exists(shared / "adapter_model.safetensors"));
+        QVERIFY2(page.lastNotice().contains("thesis.tex"), qPrintable(page.lastNotice()));
     }
 };
 

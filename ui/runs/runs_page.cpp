@@ -7,6 +7,8 @@
 #include "runs/run_curves.h"
 #include "runs/runs_model.h"
 
+#include "lora/run_files.h"
+
 #include <QDesktopServices>
 #include <QFileDialog>
 #include <QHBoxLayout>
@@ -168,7 +170,9 @@ void RunsPage::build()
             error_.clear();
             model_->setRuns(std::move(result.runs));
             table_->resizeColumnsToContents();
-            status_->setText(tr("%1 in %2").arg(countOf(qint64(model_->runs().size()), tr("run"), tr("runs")), pathString(database())));
+            const QString count = tr("%1 in %2").arg(countOf(qint64(model_->runs().size()), tr("run"), tr("runs")),
+                                                      pathString(database()));
+            status_->setText(notice_.isEmpty() ? count : count + QStringLiteral(" — ") + notice_);
         }
         selectRuns(keep);
         Q_EMIT loaded();
@@ -294,32 +298,36 @@ void RunsPage::loadSelection()
     }));
 }
 
-void RunsPage::edit(std::function<void(lora::RunStore&)> change)
+void RunsPage::edit(std::function<QString(lora::RunStore&)> change)
 {
-    auto* watcher = new QFutureWatcher<QString>(this);
-    connect(watcher, &QFutureWatcher<QString>::finished, this, [this, watcher] {
-        const QString problem = watcher->result();
+    notice_.clear();
+    auto* watcher = new QFutureWatcher<std::pair<QString, QString>>(this);
+    connect(watcher, &QFutureWatcher<std::pair<QString, QString>>::finished, this, [this, watcher] {
+        const auto [problem, notice] = watcher->result();
         watcher->deleteLater();
+        notice_ = notice;
         if (!problem.isEmpty()) {
             error_ = problem;
             status_->setText(problem);
         }
         reload();
     });
-    watcher->setFuture(QtConcurrent::run([db = database(), change = std::move(change)]() -> QString {
+    watcher->setFuture(QtConcurrent::run([db = database(), change = std::move(change)]() -> std::pair<QString, QString> {
         try {
             lora::RunStore store(db);
-            change(store);
-            return {};
+            return {QString(), change(store)};
         } catch (const std::exception& e) {
-            return QString::fromUtf8(e.what());
+            return {QString::fromUtf8(e.what()), QString()};
         }
     }));
 }
 
 void RunsPage::renameRun(qint64 id, const QString& name)
 {
-    edit([id, name = name.toStdString()](lora::RunStore& s) { s.rename(id, name); });
+    edit([id, name = name.toStdString()](lora::RunStore& s) {
+        s.rename(id, name);
+        return QString();
+    });
 }
 
 void RunsPage::setRunTags(qint64 id, const QStringList& tags)
@@ -328,12 +336,18 @@ void RunsPage::setRunTags(qint64 id, const QStringList& tags)
     for (const auto& t : tags)
         if (!t.trimmed().isEmpty())
             list.push_back(t.trimmed().toStdString());
-    edit([id, list](lora::RunStore& s) { s.setTags(id, list); });
+    edit([id, list](lora::RunStore& s) {
+        s.setTags(id, list);
+        return QString();
+    });
 }
 
 void RunsPage::setRunNotes(qint64 id, const QString& notes)
 {
-    edit([id, notes = notes.toStdString()](lora::RunStore& s) { s.setNotes(id, notes); });
+    edit([id, notes = notes.toStdString()](lora::RunStore& s) {
+        s.setNotes(id, notes);
+        return QString();
+    });
 }
 
 void RunsPage::deleteRun(qint64 id, bool withFiles)
@@ -342,8 +356,18 @@ void RunsPage::deleteRun(qint64 id, bool withFiles)
     const std::string folder = run && withFiles ? run->outputDir : std::string();
     edit([id, folder](lora::RunStore& s) {
         s.deleteRun(id);
-        if (!folder.empty())
-            std::filesystem::remove_all(folder);
+        if (folder.empty())
+            return QString();
+        // Only what the run wrote: the folder may hold the user's own files too (lora/run_files.h).
+        const auto removal = lora::removeRunFiles(folder);
+        if (removal.leftAlone.empty())
+            return QString();
+        QStringList names;
+        for (const auto& p : removal.leftAlone)
+            names << QString::fromStdString(p.filename().string());
+        return tr("kept %1 in %2 that the run did not write: %3")
+            .arg(countOf(qint64(names.size()), tr("item"), tr("items")), QString::fromStdString(folder),
+                 names.mid(0, 5).join(QStringLiteral(", ")) + (names.size() > 5 ? QStringLiteral(", …") : QString()));
     });
 }
 
@@ -402,7 +426,8 @@ void RunsPage::askDelete()
                               ? nullptr
                               : box.addButton(tr("Delete Run and Its Folder"), QMessageBox::DestructiveRole);
         if (withFiles)
-            box.setInformativeText(tr("Its output folder, with checkpoints and the adapter, is %1.")
+            box.setInformativeText(tr("Its output folder is %1. The checkpoints, adapter and metrics the run wrote "
+                                      "are deleted; anything else in the folder is kept.")
                                        .arg(QString::fromStdString(run->outputDir)));
         auto* only = box.addButton(tr("Delete Run Only"), QMessageBox::AcceptRole);
         box.addButton(QMessageBox::Cancel);

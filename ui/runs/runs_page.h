@@ -67,6 +67,7 @@ public:
     ConfigDiff* configDiff() const { return diff_; }
     MessageBanner* banner() const { return banner_; }
     QString lastError() const { return error_; }
+    QString lastNotice() const { return notice_; }  // what the last edit left to say, e.g. files it did not delete
 
 Q_SIGNALS:
     void loaded();           // the table holds the database's runs (or lastError() says why not)
@@ -76,7 +77,8 @@ Q_SIGNALS:
 
 private:
     void build();
-    void edit(std::function<void(lora::RunStore&)> change);
+    // Runs change off the GUI thread, then the table reloads; change returns a notice for the status line or "".
+    void edit(std::function<QString(lora::RunStore&)> change);
     void loadSelection();
     void showProblem(const std::optional<RunStoreProblem>& problem);
     void askRename();
@@ -99,6 +101,7 @@ private:
     RunCurves* curves_;
     ConfigDiff* diff_;
     QString error_;
+    QString notice_;
     std::optional<RunStoreProblem> problem_;
     struct LoadedRuns;
     struct LoadedSelection;

@@ -18,13 +18,12 @@ using json = nlohmann::json;
 
 int parseLayer(const std::string& text, const std::string& whole)
 {
-    size_t used = 0;
+    // Digits only: the text becomes part of each cell's folder name (SweepCell::folderName), so no spaces, signs
+    // or separators get through stoi's leniency.
     int value = -1;
-    try {
-        value = std::stoi(text, &used);
-    } catch (const std::exception&) {
-    }
-    if (text.empty() || used != text.size() || value < 0)
+    if (!text.empty() && text.size() <= 6 && text.find_first_not_of("0123456789") == std::string::npos)
+        value = std::stoi(text);
+    if (value < 0)
         throw Error("layer range '" + whole + "': expected all, N or A-B with layer numbers from 0");
     return value;
 }

@@ -56,7 +56,8 @@ private Q_SLOTS:
         QVERIFY(parseLayerRange("all").layers.empty());
         QCOMPARE(parseLayerRange("3").layers, std::vector<int>{3});
         QCOMPARE(parseLayerRange("1-3").layers, (std::vector<int>{1, 2, 3}));
-        for (const char* bad : {"", "x", "3-1", "-1", "1-", "1.5"})
+        // " 1", "+1" and "1-/2" would reach the cell folder names (stoi accepts the first two).
+        for (const char* bad : {"", "x", "3-1", "-1", "1-", "1.5", " 1", "+1", "1-/2", "0-99999999999"})
             QVERIFY2(errorOf([&] { parseLayerRange(bad); }).find("layer range") != std::string::npos, bad);
     }
 
