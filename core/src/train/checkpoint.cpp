@@ -73,6 +73,16 @@ std::filesystem::path writeCheckpoint(const std::filesystem::path& checkpointsDi
     if (ec)
         throwFileError(temp, "cannot create the checkpoint folder: " + ec.message());
 
+    // A failed write (a full disk) must not leave a half checkpoint behind: the previous ones stay the way back.
+    struct RemoveUnlessMoved {
+        const std::filesystem::path& dir;
+        ~RemoveUnlessMoved()
+        {
+            std::error_code ignored;
+            std::filesystem::remove_all(dir, ignored);
+        }
+    } cleanup{temp};
+
     torch::NoGradGuard noGrad;
     std::vector<std::pair<std::string, torch::Tensor>> tensors;
     std::vector<std::pair<std::string, torch::Tensor>> moments;
