@@ -51,6 +51,7 @@ void Trainer::setUp()
     log("model: " + description.architecture + " from " + config_.modelDir.string() + " on " +
         model_->options().device + " (" + model_->options().dtype + ")");
 
+    dataWatch_.emplace(config_.dataFile);  // stamped before reading, so an edit during the read counts too
     data_ = loadTrainingData(config_, description);
     log("data: " + std::to_string(data_->dataset.examples.size()) + " examples from " + config_.dataFile.string() +
         " (" + std::to_string(data_->split.train.size()) + " train, " +
@@ -110,6 +111,7 @@ void Trainer::checkpoint()
     lastCheckpointStep_ = state_.step;
     pruneCheckpoints(dir, config_.saveTotalLimit);
     log("checkpoint: " + lastCheckpoint_.string());
+    warnIfDataChanged();
     if (callbacks_.checkpoint)
         callbacks_.checkpoint(lastCheckpoint_, state_.step);
 }
@@ -124,8 +126,16 @@ void Trainer::saveOutput(TrainingResult& result)
         config_.outputDir.string());
 }
 
+void Trainer::warnIfDataChanged()
+{
+    if (dataWatch_)
+        if (auto warning = dataWatch_->changed())
+            log("data warning: " + *warning);
+}
+
 TrainingResult Trainer::finish(TrainingStatus status, const std::string& error)
 {
+    warnIfDataChanged();
     TrainingResult result;
     result.status = status;
     result.error = error;

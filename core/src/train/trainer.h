@@ -5,6 +5,7 @@
 #include "lora/training.h"
 #include "train/adamw.h"
 #include "train/checkpoint.h"
+#include "train/data_file_watch.h"
 #include "train/trainable.h"
 #include "train/training_data.h"
 
@@ -34,6 +35,7 @@ private:
     StepOutcome step();                // one optimizer step over gradientAccumulation micro-batches
     double evaluate();                 // the validation loss (eval mode, no grad)
     void checkpoint();
+    void warnIfDataChanged();  // logged once, at a checkpoint or the end
     void saveOutput(TrainingResult& result);
     TrainingResult finish(TrainingStatus status, const std::string& error = {});
     void log(const std::string& message) const;
@@ -43,6 +45,7 @@ private:
     TrainingCallbacks callbacks_;
     std::shared_ptr<Model> model_;
     std::unique_ptr<TrainingData> data_;
+    std::optional<DataFileWatch> dataWatch_;
     std::unique_ptr<Trainable> trainable_;
     std::unique_ptr<AdamW> optimizer_;
     torch::Device device_ = torch::kCPU;

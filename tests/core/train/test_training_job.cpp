@@ -3,8 +3,10 @@
 #include "lora/training_job.h"
 #include "train_test_support.h"
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <fstream>
 #include <thread>
 
 using namespace lora;
@@ -113,6 +115,37 @@ private Q_SLOTS:
         char failedName[32];
         std::snprintf(failedName, sizeof failedName, "step-%06lld", static_cast<long long>(lastGoodStep + 1));
         QVERIFY(!std::filesystem::exists(config.outputDir / "checkpoints" / failedName));
+    }
+
+    void dataFileChangedDuringTrainingIsReported()
+    {
+        QTemporaryDir tmp;
+        const auto root = test::tempPath(tmp);
+        const auto data = test::writeTextRows(root, 16);
+        auto config = test::smallRun(data, root / "out");
+        config.saveSteps = 4;
+        std::vector<std::string> log;
+        TrainingCallbacks callbacks;
+        callbacks.log = [&](const std::string& line) { log.push_back(line); };
+        callbacks.progress = [&](const TrainingProgress& p) {
+            if (p.step == 2)  // the user edits the dataset while it trains
+                std::ofstream(data, std::ios::app) << "{\"text\": \"a row added during training\"}\n";
+        };
+        const auto result = runTraining(config, callbacks);
+        // The run trains on what it read at the start, to the end, and says the file changed.
+        QCOMPARE(statusName(result.status), std::string("completed"));
+        QCOMPARE(result.finalMetrics->step, int64_t{12});
+        const auto warned = std::count_if(log.begin(), log.end(), [&](const std::string& line) {
+            return line.find("changed on disk") != std::string::npos && line.find(data.string()) != std::string::npos;
+        });
+        QCOMPARE(warned, 1);  // once, not at every checkpoint
+
+        // Resuming against the edited file is refused with a message, not continued on other data.
+        auto resume = test::smallRun(data, root / "out");
+        resume.resumeFrom = root / "out" / "checkpoints" / "step-000004";
+        const auto resumed = runTraining(resume);
+        QCOMPARE(statusName(resumed.status), std::string("failed"));
+        QVERIFY2(QString::fromStdString(resumed.error).contains("another data stream"), resumed.error.c_str());
     }
 
     void badSettingsFailBeforeLoading()
