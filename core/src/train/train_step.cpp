@@ -4,6 +4,7 @@
 #include "train/autocast_scope.h"
 #include "train/head_loss.h"
 #include "train/loss.h"
+#include "train/out_of_memory.h"
 
 #include <cmath>
 #include <cstdio>
@@ -57,42 +58,52 @@ StepResult trainStep(model::LanguageModel& network, AdamW& optimizer, const std:
     const std::string stepName = "step " + std::to_string(settings.stepNumber);
 
     StepResult result;
-    optimizer.zeroGrad();
     double lossSum = 0;
-    for (const auto& m : micro) {
-        // Either the hidden states and their gradient (chunked head), or the summed loss to backpropagate.
-        torch::Tensor hidden, hiddenGrad, summed;
-        double value = 0;
-        if (auto* head = chunkableHead(network, m, settings.bf16Autocast)) {
-            hidden = network.forwardHidden(m.inputIds, m.attentionMask);
-            auto loss = causalLmHeadLoss(hidden, head->weight, m.labels, 1.0 / divisor, /*withGrad=*/true);
-            value = loss.summed.item<double>();
-            hiddenGrad = std::move(loss.hiddenGrad);
-        } else {
-            {
-                AutocastScope autocast(settings.bf16Autocast);
-                summed = summedLoss(network.forward(m.inputIds, m.attentionMask), m);
+    double norm = 0;
+    try {
+        optimizer.zeroGrad();
+        for (const auto& m : micro) {
+            // Either the hidden states and their gradient (chunked head), or the summed loss to backpropagate.
+            torch::Tensor hidden, hiddenGrad, summed;
+            double value = 0;
+            if (auto* head = chunkableHead(network, m, settings.bf16Autocast)) {
+                hidden = network.forwardHidden(m.inputIds, m.attentionMask);
+                auto loss = causalLmHeadLoss(hidden, head->weight, m.labels, 1.0 / divisor, /*withGrad=*/true);
+                value = loss.summed.item<double>();
+                hiddenGrad = std::move(loss.hiddenGrad);
+            } else {
+                {
+                    AutocastScope autocast(settings.bf16Autocast);
+                    summed = summedLoss(network.forward(m.inputIds, m.attentionMask), m);
+                }
+                value = summed.item<double>();
             }
-            value = summed.item<double>();
+            if (!std::isfinite(value)) {
+                result.error = stepName + ": the training loss is " + number(value) +
+                               "; training stopped before this step changed any weight (a learning rate too high "
+                               "for the model, or data the model cannot represent?).";
+                return result;
+            }
+            if (hidden.defined()) {
+                if (hidden.requires_grad())  // false only when nothing below the head is trained
+                    hidden.backward(hiddenGrad);
+            } else {
+                (summed / divisor).backward();
+            }
+            lossSum += value;
         }
-        if (!std::isfinite(value)) {
-            result.error = stepName + ": the training loss is " + number(value) +
-                           "; training stopped before this step changed any weight (a learning rate too high "
-                           "for the model, or data the model cannot represent?).";
-            return result;
-        }
-        if (hidden.defined()) {
-            if (hidden.requires_grad())  // false only when nothing below the head is trained
-                hidden.backward(hiddenGrad);
-        } else {
-            (summed / divisor).backward();
-        }
-        lossSum += value;
+        const auto& params = optimizer.params();
+        norm = settings.maxGradNorm > 0 ? torch::nn::utils::clip_grad_norm_(params, settings.maxGradNorm)
+                                        : gradientNorm(params);
+    } catch (const std::exception& e) {
+        if (!isOutOfMemory(e))
+            throw;
+        optimizer.zeroGrad();  // gives back what the partial backward held
+        result.error = stepName + ": out of memory (" + outOfMemoryLine(e) +
+                       "); training stopped before this step changed any weight.";
+        result.outOfMemory = true;
+        return result;
     }
-
-    const auto& params = optimizer.params();
-    const double norm = settings.maxGradNorm > 0 ? torch::nn::utils::clip_grad_norm_(params, settings.maxGradNorm)
-                                                 : gradientNorm(params);
     if (!std::isfinite(norm)) {
         result.error = stepName + ": the gradient norm is " + number(norm) +
                        "; training stopped before this step changed any weight.";

@@ -22,7 +22,8 @@ struct StepSettings {
 };
 
 struct StepResult {
-    std::optional<std::string> error;  // a non-finite loss or gradient norm: nothing was updated
+    std::optional<std::string> error;  // a non-finite loss or gradient norm, or out of memory: nothing was updated
+    bool outOfMemory = false;          // error is the allocator's; the state before the step is intact
     double loss = 0;                   // the step's loss: summed over its micro-batches / their items
     double gradNorm = 0;               // before clipping
 };

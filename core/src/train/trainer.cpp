@@ -4,6 +4,7 @@
 #include "lora/device.h"
 #include "lora/error.h"
 #include "train/config_check.h"
+#include "train/out_of_memory.h"
 
 #include <algorithm>
 #include <cstdio>
@@ -133,6 +134,32 @@ void Trainer::warnIfDataChanged()
             log("data warning: " + *warning);
 }
 
+TrainingResult Trainer::outOfMemory(const std::string& error, const torch::Device& device)
+{
+    // Nothing of the failed step reached the weights or the optimizer, so the state is a good checkpoint: the
+    // user resumes exactly here once memory is free.
+    std::string kept;
+    const int64_t before = lastCheckpointStep_;
+    try {
+        if (state_.step > 0)
+            checkpoint();
+        if (lastCheckpointStep_ != before)
+            kept = " A checkpoint of step " + std::to_string(state_.step) + " was written: " +
+                   lastCheckpoint_.string() + "; resume it when more memory is free.";
+    } catch (const std::exception& e) {
+        kept = " The checkpoint could not be written either (" + std::string(e.what()) + ").";
+    }
+    if (kept.empty())
+        kept = lastCheckpoint_.empty() ? " No checkpoint had been written."
+                                       : " The last checkpoint is kept: " + lastCheckpoint_.string() + ".";
+    const std::string advice = device.is_cuda()
+                                   ? " To need less GPU memory: a smaller batch size or max length, bf16, or fewer "
+                                     "target modules (gradient accumulation keeps the effective batch)."
+                                   : " To need less memory: close other programs, or use a smaller batch size or "
+                                     "max length, or fewer target modules.";
+    return finish(TrainingStatus::Failed, error + kept + advice);
+}
+
 TrainingResult Trainer::finish(TrainingStatus status, const std::string& error)
 {
     warnIfDataChanged();
@@ -169,13 +196,24 @@ TrainingResult Trainer::run()
         StepOutcome outcome;
         try {
             outcome = step();
-            const bool evalDue = !outcome.error && data_->validation &&
-                                 ((config_.evalSteps > 0 && state_.step % config_.evalSteps == 0) || state_.step == total);
-            if (evalDue)
-                outcome.progress.valLoss = evaluate();
         } catch (const std::exception& e) {
             return finish(TrainingStatus::Failed, "step " + std::to_string(state_.step + 1) + ": " + e.what());
         }
+        const bool evalDue = !outcome.error && data_->validation &&
+                             ((config_.evalSteps > 0 && state_.step % config_.evalSteps == 0) || state_.step == total);
+        try {
+            if (evalDue)
+                outcome.progress.valLoss = evaluate();
+        } catch (const std::exception& e) {
+            // The step itself completed, so its state is whole whichever way evaluation failed.
+            outcome.error = "step " + std::to_string(state_.step) + ", evaluating: " +
+                            (isOutOfMemory(e) ? "out of memory (" + outOfMemoryLine(e) + ")" : std::string(e.what()));
+            outcome.outOfMemory = isOutOfMemory(e);
+            if (!outcome.outOfMemory)
+                return finish(TrainingStatus::Failed, *outcome.error);
+        }
+        if (outcome.outOfMemory)
+            return outOfMemory(*outcome.error, device_);
         if (outcome.error) {
             const std::string kept = lastCheckpoint_.empty()
                                          ? " No checkpoint had been written."

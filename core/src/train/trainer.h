@@ -29,13 +29,15 @@ public:
 
 private:
     struct StepOutcome {
-        std::optional<std::string> error;  // a non-finite loss or gradient
+        std::optional<std::string> error;  // a non-finite loss or gradient, or out of memory
+        bool outOfMemory = false;          // the state before the step is intact: a checkpoint of it is good
         TrainingProgress progress;
     };
     StepOutcome step();                // one optimizer step over gradientAccumulation micro-batches
     double evaluate();                 // the validation loss (eval mode, no grad)
     void checkpoint();
-    void warnIfDataChanged();  // logged once, at a checkpoint or the end
+    void warnIfDataChanged();
+    TrainingResult outOfMemory(const std::string& error, const torch::Device& device);  // logged once, at a checkpoint or the end
     void saveOutput(TrainingResult& result);
     TrainingResult finish(TrainingStatus status, const std::string& error = {});
     void log(const std::string& message) const;

@@ -32,6 +32,7 @@ Trainer::StepOutcome Trainer::step()
                                   StepSettings{lr, config_.maxGradNorm, config_.bf16Autocast, stepNumber});
     if (result.error) {
         outcome.error = result.error;
+        outcome.outOfMemory = result.outOfMemory;
         return outcome;
     }
 
