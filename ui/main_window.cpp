@@ -1,6 +1,7 @@
 #include "main_window.h"
 
 #include "adapter/adapter_page.h"
+#include "compare/full_comparison_dialog.h"
 #include "data/data_page.h"
 #include "inspect/inspect_page.h"
 #include "lora/model.h"
@@ -110,6 +111,11 @@ MainWindow::MainWindow(QWidget* parent)
     training->addAction(trainPage_->startAction());
     training->addAction(trainPage_->pauseAction());
     training->addAction(trainPage_->stopAction());
+    training->addSeparator();
+    auto* compare = training->addAction(tr("Compare with &Full Fine-Tuning…"), this, &MainWindow::compareWithFull);
+    compare->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_F));
+    compare->setToolTip(tr("Train these settings as LoRA and as full fine-tuning, and see side by side what each "
+                           "trains, costs, reaches and forgets"));
     training->setToolTipsVisible(true);
     connect(trainPage_->startAction(), &QAction::triggered, this, [this] {
         if (trainPage_->run()->isActive())
@@ -293,6 +299,18 @@ void MainWindow::rememberAdapterChoices()
     settings.setValue("adapter/alpha", adapterPage_->alpha());
     settings.setValue("adapter/dropout", adapterPage_->dropout());
     settings.setValue("adapter/preset", presetId(adapterPage_->preset()));
+}
+
+void MainWindow::compareWithFull()
+{
+    const auto config = trainPage_->buildConfig();
+    if (!config) {  // the Train page shows why it cannot start
+        tabs_->setCurrentWidget(trainPage_);
+        return;
+    }
+    auto* dialog = new FullComparisonDialog(*config, runDatabase_->path(), this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->show();
 }
 
 void MainWindow::chooseModelFolder()

@@ -45,6 +45,7 @@ protected:
 
 private:
     void chooseModelFolder();
+    void compareWithFull();  // the Train page's settings as LoRA and as full fine-tuning, side by side
     void rememberRecent(const QString& folder);
     void rebuildRecentMenu();
     void onModelLoaded(const QString& folder);

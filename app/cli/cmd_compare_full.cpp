@@ -19,11 +19,14 @@
 #include <sys/wait.h>
 
 #include <cerrno>
+#include <chrono>
+#include <csignal>
 #include <cstdio>
 #include <cstring>
 #include <iostream>
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 extern char** environ;
@@ -38,21 +41,39 @@ struct CompareFlags {
 };
 
 // Runs argv, waits for it, and returns its exit code with its own peak resident memory (wait4's rusage is the
-// child's, unlike getrusage(RUSAGE_CHILDREN), which keeps the largest of all children so far).
+// child's, unlike getrusage(RUSAGE_CHILDREN), which keeps the largest of all children so far). The child is in
+// its own process group, so a Ctrl-C (or the GUI's Cancel, a SIGINT to this process) reaches it exactly once, from
+// here: it stops after its step and keeps a checkpoint, where a second SIGINT would end it at once.
 std::pair<int, double> runMeasured(const std::vector<std::string>& args)
 {
     std::vector<char*> argv;
     for (const auto& a : args)
         argv.push_back(const_cast<char*>(a.c_str()));
     argv.push_back(nullptr);
+    posix_spawnattr_t attributes;
+    posix_spawnattr_init(&attributes);
+    posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETPGROUP);
+    posix_spawnattr_setpgroup(&attributes, 0);
     pid_t pid = 0;
-    if (const int rc = posix_spawn(&pid, argv[0], nullptr, nullptr, argv.data(), environ); rc != 0)
+    const int rc = posix_spawn(&pid, argv[0], nullptr, &attributes, argv.data(), environ);
+    posix_spawnattr_destroy(&attributes);
+    if (rc != 0)
         throw Error(std::string("cannot start ") + args[0] + ": " + std::strerror(rc));
     int status = 0;
     rusage usage{};
-    while (wait4(pid, &status, 0, &usage) < 0)
-        if (errno != EINTR)  // Ctrl-C reaches the child too; keep waiting for it to stop after its step
+    bool forwarded = false;
+    for (;;) {
+        const pid_t done = wait4(pid, &status, WNOHANG, &usage);
+        if (done == pid)
+            break;
+        if (done < 0 && errno != EINTR)
             throw Error(std::string("waiting for the training process failed: ") + std::strerror(errno));
+        if (interruptRequested() && !forwarded) {
+            kill(pid, SIGINT);
+            forwarded = true;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
     const int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
     return {code, static_cast<double>(usage.ru_maxrss) / 1024.0};  // ru_maxrss is in KiB on Linux
 }
