@@ -24,5 +24,6 @@ void addSweepCommand(CLI::App& app, Action& selected);
 void addAnalyzeCommand(CLI::App& app, Action& selected);
 void addSimilarityCommand(CLI::App& app, Action& selected);
 void addCombineCommand(CLI::App& app, Action& selected);
+void addReportCommand(CLI::App& app, Action& selected);
 
 }  // namespace lora::cli

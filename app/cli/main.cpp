@@ -25,6 +25,7 @@ int main(int argc, char** argv)
     lora::cli::addAnalyzeCommand(app, selected);
     lora::cli::addSimilarityCommand(app, selected);
     lora::cli::addCombineCommand(app, selected);
+    lora::cli::addReportCommand(app, selected);
     CLI11_PARSE(app, argc, argv);
     try {
         return selected ? selected() : 0;

@@ -17,6 +17,8 @@
 
 class ConfigDiff;
 class MessageBanner;
+class QAction;
+class ReportExport;
 class QLabel;
 class QLineEdit;
 class QPushButton;
@@ -67,6 +69,9 @@ public:
     ConfigDiff* configDiff() const { return diff_; }
     MessageBanner* banner() const { return banner_; }
     QString lastError() const { return error_; }
+    // Export Report… (Ctrl+E): the selected run as one self-contained HTML file.
+    QAction* exportReportAction() const { return exportReportAction_; }
+    ReportExport* reportExport() const { return report_; }
 
 Q_SIGNALS:
     void loaded();           // the table holds the database's runs (or lastError() says why not)
@@ -86,6 +91,7 @@ private:
     void openFolder();
     void runAgain();
     void resume();
+    void exportReport();
 
     RunDatabase* database_;
     RunsModel* model_;
@@ -98,6 +104,8 @@ private:
     QPushButton* openDatabase_;
     RunCurves* curves_;
     ConfigDiff* diff_;
+    ReportExport* report_;
+    QAction* exportReportAction_;
     QString error_;
     std::optional<RunStoreProblem> problem_;
     struct LoadedRuns;

@@ -1,0 +1,47 @@
+#include "lora/report.h"
+#include "report/chart_frame.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace lora {
+
+std::string svgScatterChart(const ScatterChart& chart)
+{
+    using namespace report;
+    const PlotArea area = plotArea(chart.width, chart.height);
+    std::vector<ScatterPoint> points;
+    for (const auto& p : chart.points)
+        if (std::isfinite(p.x) && std::isfinite(p.y))
+            points.push_back(p);
+    std::vector<double> xs, ys;
+    bool positive = true;
+    for (const auto& p : points) {
+        xs.push_back(p.x);
+        ys.push_back(p.y);
+        positive = positive && p.x > 0;
+    }
+    const Axis x = makeAxis(xs, area.left, area.right, positive);
+    const Axis y = makeAxis(ys, area.bottom, area.top, false);
+
+    const std::string other = "#7f9fbf", front = "#d62728";
+    std::string s = svgOpen(chart.width, chart.height, chart.title) + svgAxes(x, y, area, chart.xLabel, chart.yLabel);
+    std::vector<const ScatterPoint*> onFront;
+    for (const auto& p : points)
+        if (p.onFront)
+            onFront.push_back(&p);
+    std::stable_sort(onFront.begin(), onFront.end(), [](auto* a, auto* b) { return a->x < b->x; });
+    std::string line;
+    for (const auto* p : onFront)
+        line += (line.empty() ? "" : " ") + pixel(x.map(p->x)) + "," + pixel(y.map(p->y));
+    if (!onFront.empty())
+        s += "<polyline class=\"pareto-front\" fill=\"none\" stroke=\"" + front +
+             "\" stroke-width=\"2\" stroke-dasharray=\"6 3\" points=\"" + line + "\"/>\n";
+    for (const auto& p : points)
+        s += std::string("<circle class=\"") + (p.onFront ? "point front" : "point") + "\" cx=\"" + pixel(x.map(p.x)) +
+             "\" cy=\"" + pixel(y.map(p.y)) + "\" r=\"" + (p.onFront ? "6" : "4.5") + "\" fill=\"" +
+             (p.onFront ? front : other) + "\" stroke=\"#fff\"><title>" + htmlEscape(p.label) + "</title></circle>\n";
+    return s + svgLegend({{"on the Pareto front", front}, {"dominated", other}}, area) + "</svg>\n";
+}
+
+}  // namespace lora
