@@ -9,6 +9,7 @@
 #include <QFileInfo>
 #include <QMessageBox>
 #include <QPushButton>
+#include <QRegularExpression>
 #include <QSettings>
 #include <QUrl>
 #include <QtConcurrent>
@@ -63,7 +64,9 @@ bool ReportExport::start(const QString& baseName, std::function<size_t(const std
     QSettings settings;
     const QString folder = settings.value(kFolderKey, QDir::homePath()).toString();
     QString safeName = baseName;
-    safeName.replace(QRegularExpression(QStringLiteral("[^A-Za-z0-9._-]+")), QStringLiteral("-"));
+    // A file name any file system takes: other characters become one dash.
+    safeName.replace(QRegularExpression(QStringLiteral("[^A-Za-z0-9._]+")), QStringLiteral("-"));
+    safeName.remove(QRegularExpression(QStringLiteral("^-+|-+$")));
     QString file = chooser_(QDir(folder).filePath(safeName + QStringLiteral(".html")));
     if (file.isEmpty())
         return false;

@@ -44,6 +44,7 @@ struct ScatterPoint {
     double y = 0;
     std::string label;  // the point's <title> (shown on hover by browsers)
     bool onFront = false;
+    std::string tag;    // written beside the point, for printed copies (short: "r4 qv")
 };
 struct ScatterChart {
     std::string title, xLabel, yLabel;
@@ -81,7 +82,8 @@ std::string runReportHtml(const RunReport& report);
 std::string sweepReportHtml(const SweepReport& report);
 
 // From the database: the run, its metrics, and (loading its model folder) the parameter budget of its LoRA
-// configuration and the spectra of the adapter in its output folder. Throws lora::Error naming the database when
+// configuration and the spectra of the adapter in its output folder (else of its newest adapter in the database's
+// library). Throws lora::Error naming the database when
 // there is no such run; a missing model or adapter only leaves their sections out (RunReport::notes says so).
 RunReport collectRunReport(const RunStore& store, int64_t runId);
 SweepReport collectSweepReport(const RunStore& store, int64_t sweepId, const SweepAxes& axes = {});

@@ -44,11 +44,26 @@ Axis makeAxis(const std::vector<double>& values, double pixelLo, double pixelHi,
         hi = 1;
     }
     if (allowLog && lo > 0 && hi / positiveLo > 10) {
+        // Ticks at 1, 2 and 5 times a power of ten over a few decades, at the powers alone beyond that; the range
+        // ends at the ticks just outside the data.
         axis.log = true;
-        axis.lo = std::floor(std::log10(lo));
-        axis.hi = std::ceil(std::log10(hi));
-        for (double e = axis.lo; e <= axis.hi + 1e-9; ++e)
-            axis.ticks.push_back(std::pow(10.0, e));
+        const bool fine = hi / lo < 1e3;
+        std::vector<double> candidates;
+        for (double e = std::floor(std::log10(lo)); e <= std::ceil(std::log10(hi)); ++e)
+            for (double m : fine ? std::vector<double>{1, 2, 5} : std::vector<double>{1})
+                candidates.push_back(m * std::pow(10.0, e));
+        double first = candidates.front(), last = candidates.back();
+        for (double c : candidates)
+            if (c <= lo * (1 + 1e-12))
+                first = c;
+        for (auto c = candidates.rbegin(); c != candidates.rend(); ++c)
+            if (*c >= hi * (1 - 1e-12))
+                last = *c;
+        for (double c : candidates)
+            if (c >= first && c <= last)
+                axis.ticks.push_back(c);
+        axis.lo = std::log10(first);
+        axis.hi = std::log10(last);
         return axis;
     }
     if (hi - lo <= std::abs(hi) * 1e-12) {  // one value: a band around it

@@ -4,9 +4,35 @@
 
 namespace lora::report {
 
-PlotArea plotArea(int width, int height)
+namespace {
+
+constexpr double kLeft = 72, kRowHeight = 16;
+
+// Where each legend entry goes: (x, row). Names are measured at about 7 px a character.
+std::vector<std::pair<double, int>> legendLayout(const LegendEntries& entries, int width)
 {
-    return {72, 54, static_cast<double>(width) - 24, static_cast<double>(height) - 46};
+    std::vector<std::pair<double, int>> at;
+    double x = kLeft;
+    int row = 0;
+    for (const auto& entry : entries) {
+        const double w = 34 + 7.0 * static_cast<double>(entry.first.size());
+        if (x > kLeft && x + w > width - 8) {
+            x = kLeft;
+            ++row;
+        }
+        at.emplace_back(x, row);
+        x += w;
+    }
+    return at;
+}
+
+}  // namespace
+
+PlotArea plotArea(int width, int height, const LegendEntries& legend)
+{
+    const auto layout = legendLayout(legend, width);
+    const int rows = layout.empty() ? 1 : layout.back().second + 1;
+    return {kLeft, 38 + kRowHeight * rows, static_cast<double>(width) - 24, static_cast<double>(height) - 46};
 }
 
 std::string svgOpen(int width, int height, const std::string& title)
@@ -40,19 +66,21 @@ std::string svgAxes(const Axis& x, const Axis& y, const PlotArea& a, const std::
     s += "<text x=\"" + pixel((a.left + a.right) / 2) + "\" y=\"" + pixel(a.bottom + 36) +
          "\" text-anchor=\"middle\" fill=\"#222\">" + htmlEscape(xLabel) + (x.log ? " (log scale)" : "") + "</text>\n";
     const std::string cy = pixel((a.top + a.bottom) / 2);
-    s += "<text x=\"16\" y=\"" + cy + "\" transform=\"rotate(-90 16 " + cy + ")\" text-anchor=\"middle\" fill=\"#222\">" +
+    s += "<text x=\"0\" y=\"0\" transform=\"translate(18 " + cy + ") rotate(-90)\" text-anchor=\"middle\" fill=\"#222\">" +
          htmlEscape(yLabel) + "</text>\n</g>\n";
     return s;
 }
 
-std::string svgLegend(const std::vector<std::pair<std::string, std::string>>& entries, const PlotArea& a)
+std::string svgLegend(const LegendEntries& entries, int width)
 {
+    const auto layout = legendLayout(entries, width);
     std::string s = "<g class=\"legend\">\n";
-    double x = a.left;
-    for (const auto& [name, color] : entries) {
-        s += "<rect x=\"" + pixel(x) + "\" y=\"31\" width=\"14\" height=\"10\" fill=\"" + color + "\"/>\n<text x=\"" +
-             pixel(x + 19) + "\" y=\"40\" fill=\"#222\">" + htmlEscape(name) + "</text>\n";
-        x += 34 + 7.0 * static_cast<double>(name.size());  // about the width of the name at 12 px
+    for (size_t i = 0; i < entries.size(); ++i) {
+        const auto& [x, row] = layout[i];
+        const double y = 31 + kRowHeight * row;
+        s += "<rect x=\"" + pixel(x) + "\" y=\"" + pixel(y) + "\" width=\"14\" height=\"10\" fill=\"" + entries[i].second +
+             "\"/>\n<text x=\"" + pixel(x + 19) + "\" y=\"" + pixel(y + 9) + "\" fill=\"#222\">" +
+             htmlEscape(entries[i].first) + "</text>\n";
     }
     return s + "</g>\n";
 }

@@ -6,12 +6,14 @@
 #include "lora/report.h"
 #include "lora/training.h"
 
+#include <unistd.h>
+
 namespace lora {
 namespace {
 
 namespace fs = std::filesystem;
 
-void addBudgetAndSpectra(RunReport& report)
+void addBudgetAndSpectra(const RunStore& store, RunReport& report)
 {
     const auto& run = report.run;
     TrainingConfig config;
@@ -41,17 +43,34 @@ void addBudgetAndSpectra(RunReport& report)
     } catch (const Error& e) {
         report.notes.push_back(std::string("No parameter budget: ") + e.what());
     }
-    const fs::path adapterDir = run.outputDir;
-    if (adapterDir.empty() || !fs::exists(adapterDir / "adapter_config.json")) {
-        report.notes.push_back("No spectra: there is no adapter in the output folder " + adapterDir.string() +
-                               " (the run has not saved one yet, or the folder was moved or deleted).");
-        return;
-    }
     try {
-        report.spectra = analyzeAdapter(*Adapter::load(*model, adapterDir));
+        if (!run.outputDir.empty() && fs::exists(fs::path(run.outputDir) / "adapter_config.json")) {
+            report.spectra = analyzeAdapter(*Adapter::load(*model, run.outputDir));
+            return;
+        }
+        // The output folder is gone or never got an adapter: the run's newest adapter in the library will do.
+        for (const auto& stored : store.adapters()) {
+            if (stored.runId != run.id)
+                continue;
+            const fs::path scratch = fs::temp_directory_path() / ("lora-studio-report-" + std::to_string(::getpid()) + "-" + std::to_string(stored.id));
+            store.exportAdapter(stored.id, scratch);
+            try {
+                report.spectra = analyzeAdapter(*Adapter::load(*model, scratch));
+            } catch (...) {
+                fs::remove_all(scratch);
+                throw;
+            }
+            fs::remove_all(scratch);
+            report.spectra->source.clear();
+            return;
+        }
     } catch (const Error& e) {
         report.notes.push_back(std::string("No spectra: ") + e.what());
+        return;
     }
+    report.notes.push_back("No spectra: there is no adapter in the output folder " + run.outputDir +
+                           " nor in the database's adapter library (the run has not saved one yet, or it was "
+                           "deleted).");
 }
 
 }  // namespace
@@ -65,7 +84,7 @@ RunReport collectRunReport(const RunStore& store, int64_t runId)
     RunReport report;
     report.run = std::move(*run);
     report.metrics = store.metrics(runId);
-    addBudgetAndSpectra(report);
+    addBudgetAndSpectra(store, report);
     return report;
 }
 

@@ -100,16 +100,32 @@ std::string spectraSection(const AdapterSpectra& spectra)
                     " energy: the share of ‖ΔW‖² in the largest singular value(s).</p>\n";
     if (!spectra.note.empty())
         s += notesHtml({spectra.note});
-    BarChart effective{"Effective rank per module", "effective rank (of r)", {}};
+    // Past a few dozen modules one bar each is a wall: the chart shows each kind's mean over the layers instead.
+    constexpr size_t kMaxBars = 48;
+    const bool byKind = spectra.modules.size() > kMaxBars;
+    BarChart effective{byKind ? "Mean effective rank per module kind (over the layers)" : "Effective rank per module",
+                       "effective rank (of r)", {}};
+    std::map<std::string, std::pair<double, int>> kinds;  // kind -> (sum, count)
+    std::vector<std::string> kindOrder;
     std::vector<std::vector<std::string>> rows;
     for (const auto& m : spectra.modules) {
-        effective.bars.emplace_back(m.module, m.effectiveRank);
+        if (!byKind) {
+            effective.bars.emplace_back(m.module, m.effectiveRank);
+        } else {
+            const auto [it, added] = kinds.try_emplace(m.kind, 0.0, 0);
+            if (added)
+                kindOrder.push_back(m.kind);
+            it->second.first += m.effectiveRank;
+            ++it->second.second;
+        }
         std::string top;
         for (size_t i = 0; i < m.singularValues.size() && i < 4; ++i)
             top += (i ? "  " : "") + formatValue(m.singularValues[i]);
         rows.push_back({m.module, std::to_string(m.rank), formatValue(m.effectiveRank), std::to_string(m.thresholdRank),
                         formatValue(m.topEnergy), formatValue(m.relativeNorm), top});
     }
+    for (const auto& kind : kindOrder)
+        effective.bars.emplace_back(kind, kinds[kind].first / kinds[kind].second);
     return s + svgBarChart(effective) +
            dataTable({"module", "r", "effective rank", "rank>t", "top-k energy", "‖ΔW‖/‖W‖", "largest σ"}, rows,
                      {false, true, true, true, true, true, false}, "spectra");

@@ -9,7 +9,12 @@ namespace lora {
 std::string svgBarChart(const BarChart& chart)
 {
     using namespace report;
-    constexpr double rowHeight = 20, top = 40, labelWidth = 220, valueWidth = 80;
+    constexpr double rowHeight = 20, top = 40, valueWidth = 80;
+    size_t longest = 0;
+    for (const auto& bar : chart.bars)
+        longest = std::max(longest, bar.first.size());
+    // Room for the longest name at about 6.6 px a character, within reason.
+    const double labelWidth = std::clamp(16 + 6.6 * static_cast<double>(longest), 80.0, chart.width * 0.5);
     const int height = static_cast<int>(top + rowHeight * static_cast<double>(chart.bars.size()) + 30);
     double largest = 0;
     for (const auto& [name, value] : chart.bars)

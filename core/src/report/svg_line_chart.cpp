@@ -8,7 +8,10 @@ namespace lora {
 std::string svgLineChart(const LineChart& chart)
 {
     using namespace report;
-    const PlotArea area = plotArea(chart.width, chart.height);
+    LegendEntries legend;
+    for (size_t i = 0; i < chart.series.size(); ++i)
+        legend.emplace_back(chart.series[i].name, seriesColor(i));
+    const PlotArea area = plotArea(chart.width, chart.height, legend);
     std::vector<double> xs, ys;
     for (const auto& series : chart.series)
         for (const auto& [x, y] : series.points)
@@ -20,11 +23,9 @@ std::string svgLineChart(const LineChart& chart)
     const Axis y = makeAxis(ys, area.bottom, area.top, false);
 
     std::string s = svgOpen(chart.width, chart.height, chart.title) + svgAxes(x, y, area, chart.xLabel, chart.yLabel);
-    std::vector<std::pair<std::string, std::string>> legend;
     for (size_t i = 0; i < chart.series.size(); ++i) {
         const auto& series = chart.series[i];
         const std::string color = seriesColor(i);
-        legend.emplace_back(series.name, color);
         std::string points, markers;
         size_t count = 0;
         for (const auto& [px, py] : series.points) {
@@ -33,7 +34,7 @@ std::string svgLineChart(const LineChart& chart)
             points += (count++ ? " " : "") + pixel(x.map(px)) + "," + pixel(y.map(py));
         }
         // Sparse series (evaluations every N steps) get a dot per point so a single one still shows.
-        if (count <= 60)
+        if (count <= 30)
             for (const auto& [px, py] : series.points)
                 if (std::isfinite(px) && std::isfinite(py))
                     markers += "<circle cx=\"" + pixel(x.map(px)) + "\" cy=\"" + pixel(y.map(py)) + "\" r=\"2.5\" fill=\"" +
@@ -43,7 +44,7 @@ std::string svgLineChart(const LineChart& chart)
         if (!markers.empty())
             s += "<g class=\"markers\">" + markers + "</g>\n";
     }
-    return s + svgLegend(legend, area) + "</svg>\n";
+    return s + svgLegend(legend, chart.width) + "</svg>\n";
 }
 
 }  // namespace lora

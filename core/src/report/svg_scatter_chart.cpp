@@ -9,7 +9,9 @@ namespace lora {
 std::string svgScatterChart(const ScatterChart& chart)
 {
     using namespace report;
-    const PlotArea area = plotArea(chart.width, chart.height);
+    const std::string other = "#7f9fbf", front = "#d62728";
+    const LegendEntries legend = {{"on the Pareto front", front}, {"dominated", other}};
+    const PlotArea area = plotArea(chart.width, chart.height, legend);
     std::vector<ScatterPoint> points;
     for (const auto& p : chart.points)
         if (std::isfinite(p.x) && std::isfinite(p.y))
@@ -24,7 +26,6 @@ std::string svgScatterChart(const ScatterChart& chart)
     const Axis x = makeAxis(xs, area.left, area.right, positive);
     const Axis y = makeAxis(ys, area.bottom, area.top, false);
 
-    const std::string other = "#7f9fbf", front = "#d62728";
     std::string s = svgOpen(chart.width, chart.height, chart.title) + svgAxes(x, y, area, chart.xLabel, chart.yLabel);
     std::vector<const ScatterPoint*> onFront;
     for (const auto& p : points)
@@ -38,10 +39,14 @@ std::string svgScatterChart(const ScatterChart& chart)
         s += "<polyline class=\"pareto-front\" fill=\"none\" stroke=\"" + front +
              "\" stroke-width=\"2\" stroke-dasharray=\"6 3\" points=\"" + line + "\"/>\n";
     for (const auto& p : points)
-        s += std::string("<circle class=\"") + (p.onFront ? "point front" : "point") + "\" cx=\"" + pixel(x.map(p.x)) +
-             "\" cy=\"" + pixel(y.map(p.y)) + "\" r=\"" + (p.onFront ? "6" : "4.5") + "\" fill=\"" +
-             (p.onFront ? front : other) + "\" stroke=\"#fff\"><title>" + htmlEscape(p.label) + "</title></circle>\n";
-    return s + svgLegend({{"on the Pareto front", front}, {"dominated", other}}, area) + "</svg>\n";
+        s += "<g><title>" + htmlEscape(p.label) + "</title><circle class=\"" + (p.onFront ? "point front" : "point") +
+             "\" cx=\"" + pixel(x.map(p.x)) + "\" cy=\"" + pixel(y.map(p.y)) + "\" r=\"" + (p.onFront ? "6" : "4.5") +
+             "\" fill=\"" + (p.onFront ? front : other) + "\" stroke=\"#ffffff\"/>" +
+             (p.tag.empty() ? std::string()
+                            : "<text x=\"" + pixel(x.map(p.x) + 8) + "\" y=\"" + pixel(y.map(p.y) - 6) +
+                                  "\" font-size=\"10\" fill=\"#444\">" + htmlEscape(p.tag) + "</text>") +
+             "</g>\n";
+    return s + svgLegend(legend, chart.width) + "</svg>\n";
 }
 
 }  // namespace lora

@@ -21,6 +21,15 @@ std::string cellName(const SweepResult& r)
     return r.cell ? r.cell->label() : "run " + std::to_string(r.run.id);
 }
 
+// "r4 qv" or "r4 qv L0-1 s2": what tells the points apart, for the chart's tags.
+std::string shortCellName(const SweepCell& cell)
+{
+    std::string name = "r" + std::to_string(cell.rank) + " " + targetPresetId(cell.preset);
+    if (!cell.layers.layers.empty())
+        name += " L" + cell.layers.text;
+    return name + " s" + std::to_string(cell.seed);
+}
+
 std::string paretoSection(const SweepReport& report)
 {
     ScatterChart chart{"Pareto front: " + costName(report.axes) + " against " + qualityName(report.axes),
@@ -34,7 +43,7 @@ std::string paretoSection(const SweepReport& report)
         chart.points.push_back({*r.cost, *r.quality,
                                 "run " + std::to_string(r.run.id) + " (" + cellName(r) + "): " +
                                     formatValue(*r.cost) + ", " + formatValue(*r.quality),
-                                r.onFront});
+                                r.onFront, r.cell ? shortCellName(*r.cell) : std::string()});
     }
     std::string s = "<h2>Pareto front</h2>\n<p>A run is on the front when no other run is at least as good on both " +
                     htmlEscape(costName(report.axes)) + " (fewer is better) and " + htmlEscape(qualityName(report.axes)) +

@@ -1,7 +1,8 @@
 // A run recorded in a temporary database (its rows written through the store, its adapter saved from the llama
 // fixture) reports its config values, one polyline per metric with one point per stored step, its parameter
 // budget and spectra, escapes its name, tags and notes, and fetches nothing from the network. A run that is not
-// there is an error naming the database; a model folder that is gone leaves the budget out and says why.
+// there is an error naming the database; a model folder that is gone leaves the budget out and says why; an
+// output folder that is gone is made up for by the run's adapter in the database's library.
 #include "report_test_support.h"
 
 #include "lora/adapter.h"
@@ -115,12 +116,13 @@ private Q_SLOTS:
         QVERIFY(fetchesNothing(html));
 
         const auto out = dir() / "report.html";
-        QCOMPARE(writeRunReport(store, id, out), static_cast<size_t>(fs::file_size(out)));
+        const size_t written = writeRunReport(store, id, out);
+        QCOMPARE(written, static_cast<size_t>(fs::file_size(out)));
         std::ifstream in(out);
-        std::stringstream written;
-        written << in.rdbuf();
-        QVERIFY(written.str().starts_with("<!DOCTYPE html>"));
-        QVERIFY(written.str().find("data-series=\"train loss\"") != std::string::npos);
+        std::stringstream text;
+        text << in.rdbuf();
+        QVERIFY(text.str().starts_with("<!DOCTYPE html>"));
+        QVERIFY(text.str().find("data-series=\"train loss\"") != std::string::npos);
     }
 
     void aRunThatIsNotThereNamesTheDatabase()
@@ -138,6 +140,25 @@ private Q_SLOTS:
         QVERIFY(!fs::exists(dir() / "never.html"));
         QVERIFY_THROWS_EXCEPTION(Error, writeRunReport(store, 4242, dir() / "never.html"));
         QVERIFY(!fs::exists(dir() / "never.html"));
+    }
+
+    void spectraComeFromTheLibraryWhenTheOutputFolderIsGone()
+    {
+        const auto db = dir() / "library.sqlite";
+        const int64_t id = recordRun(db, kModel, "folder deleted");
+        RunStore store(db);
+        const fs::path out = store.run(id)->outputDir;
+        store.importAdapter(out, "its adapter", id);
+        fs::remove_all(out);
+        const auto report = collectRunReport(store, id);
+        QVERIFY2(report.notes.empty(), report.notes.empty() ? "" : report.notes.front().c_str());
+        QCOMPARE(report.spectra->modules.size(), size_t(4));
+
+        store.deleteAdapter(store.adapters().front().id);
+        const auto without = collectRunReport(store, id);
+        QVERIFY(!without.spectra && without.budget);
+        QCOMPARE(without.notes.size(), size_t(1));
+        QVERIFY(without.notes.front().find(out.string()) != std::string::npos);
     }
 
     void aMissingModelLeavesTheBudgetOutAndSaysWhy()

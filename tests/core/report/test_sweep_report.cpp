@@ -63,7 +63,8 @@ private Q_SLOTS:
         QVERIFY(html.find("r2 qv layers all seed 1): 200, 2") != std::string::npos);
         // Every run's row, its validation curve, and escaped names.
         for (const auto& r : report.results)
-            QVERIFY(html.find("<td>" + std::to_string(r.run.id) + "</td>") != std::string::npos);
+            QVERIFY(html.find("<td>" + htmlEscape(r.run.name) + "</td>") != std::string::npos);
+        QCOMPARE(occurrences(html, "<tr><td class=\"num\">"), 3);  // one row per run
         QCOMPARE(polylinePoints(html, "data-series=\"r4 qv layers all seed 1\""), 2);
         QVERIFY(html.find("&lt;img src=x onerror=alert(1)&gt;") != std::string::npos);
         QVERIFY(html.find("Sweep " + std::to_string(sweepId) + ": rank sweep &amp; co") != std::string::npos);
