@@ -103,7 +103,9 @@ std::string sweepReportHtml(const SweepReport& report)
         body += notesHtml({sw.error});
     body += paretoSection(report) + runsSection(report) + curvesSection(report);
     body += "<h2>Grid</h2>\n" + keyValueTable(flattenJson(sw.gridJson), "config");
-    body += "<h2>Base configuration</h2>\n" + keyValueTable(flattenJson(sw.baseConfigJson), "config");
+    body += "<h2>Base configuration</h2>\n<p>Every run starts from these settings; its cell sets lora.r (lora_alpha "
+            "stays as it is here), the target modules, the layers, the seed and its own output folder.</p>\n" +
+            keyValueTable(flattenJson(sw.baseConfigJson), "config");
     return htmlPage(title + " — LoRA Studio report", body);
 }
 
