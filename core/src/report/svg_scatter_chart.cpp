@@ -38,12 +38,17 @@ std::string svgScatterChart(const ScatterChart& chart)
     if (!onFront.empty())
         s += "<polyline class=\"pareto-front\" fill=\"none\" stroke=\"" + front +
              "\" stroke-width=\"2\" stroke-dasharray=\"6 3\" points=\"" + line + "\"/>\n";
+    // A tag near the right edge goes on the point's left, inside the chart.
+    const auto nearRight = [&](const ScatterPoint& p) {
+        return x.map(p.x) + 8 + 6.0 * static_cast<double>(p.tag.size()) > chart.width - 4;
+    };
     for (const auto& p : points)
         s += "<g><title>" + htmlEscape(p.label) + "</title><circle class=\"" + (p.onFront ? "point front" : "point") +
              "\" cx=\"" + pixel(x.map(p.x)) + "\" cy=\"" + pixel(y.map(p.y)) + "\" r=\"" + (p.onFront ? "6" : "4.5") +
              "\" fill=\"" + (p.onFront ? front : other) + "\" stroke=\"#ffffff\"/>" +
              (p.tag.empty() ? std::string()
-                            : "<text x=\"" + pixel(x.map(p.x) + 8) + "\" y=\"" + pixel(y.map(p.y) - 6) +
+                            : "<text x=\"" + pixel(x.map(p.x) + (nearRight(p) ? -8 : 8)) + "\" y=\"" +
+                                  pixel(y.map(p.y) - 6) + (nearRight(p) ? "\" text-anchor=\"end" : "") +
                                   "\" font-size=\"10\" fill=\"#444\">" + htmlEscape(p.tag) + "</text>") +
              "</g>\n";
     return s + svgLegend(legend, chart.width) + "</svg>\n";
