@@ -25,5 +25,6 @@ void addAnalyzeCommand(CLI::App& app, Action& selected);
 void addSimilarityCommand(CLI::App& app, Action& selected);
 void addCombineCommand(CLI::App& app, Action& selected);
 void addCompareFullCommand(CLI::App& app, Action& selected);
+void addReportCommand(CLI::App& app, Action& selected);
 
 }  // namespace lora::cli

@@ -26,6 +26,7 @@ int main(int argc, char** argv)
     lora::cli::addSimilarityCommand(app, selected);
     lora::cli::addCombineCommand(app, selected);
     lora::cli::addCompareFullCommand(app, selected);
+    lora::cli::addReportCommand(app, selected);
     CLI11_PARSE(app, argc, argv);
     try {
         return selected ? selected() : 0;

@@ -8,7 +8,9 @@
 #include "runs/runs_model.h"
 
 #include "lora/run_files.h"
+#include "report/report_export.h"
 
+#include <QAction>
 #include <QDesktopServices>
 #include <QFileDialog>
 #include <QHBoxLayout>
@@ -63,6 +65,8 @@ RunsPage::RunsPage(RunDatabase* database, QWidget* parent)
       openDatabase_(new QPushButton(tr("Open Run &Database…"))),
       curves_(new RunCurves),
       diff_(new ConfigDiff),
+      report_(new ReportExport(this)),
+      exportReportAction_(new QAction(tr("Export Report…"), this)),
       runsWatcher_(new QFutureWatcher<LoadedRuns>(this)),
       selectionWatcher_(new QFutureWatcher<LoadedSelection>(this))
 {
@@ -131,6 +135,18 @@ void RunsPage::build()
            tr("Continue an interrupted, stopped or failed run in this window from its last checkpoint; its metrics "
               "go on in the same run"),
            &RunsPage::resume)->setObjectName("resumeButton");
+    // Ctrl+E works wherever the focus is on this page, not in the other pages (Try it has Ctrl+Shift+E).
+    exportReportAction_->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
+    exportReportAction_->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+    addAction(exportReportAction_);
+    connect(exportReportAction_, &QAction::triggered, this, &RunsPage::exportReport);
+    connect(report_, &ReportExport::finished, this, [this](const QString& file, const QString& error) {
+        status_->setText(error.isEmpty() ? tr("Report written to %1").arg(QDir::toNativeSeparators(file)) : error);
+    });
+    button(tr("E&xport Report…"),
+           tr("Save the selected run as one HTML file to keep or share (Ctrl+E): summary, configuration, loss and "
+              "learning-rate curves, parameter budget per layer and module, and the spectra of its adapter's ΔW"),
+           &RunsPage::exportReport)->setObjectName("exportReportButton");
     buttons->addStretch(1);
     button(tr("Re&load"), tr("Read the run database again (runs from lora-cli appear too)"), &RunsPage::reload);
 
@@ -453,6 +469,22 @@ void RunsPage::runAgain()
     }
     if (const auto* run = model_->runById(ids.first()))
         Q_EMIT runAgainRequested(*run);
+}
+
+void RunsPage::exportReport()
+{
+    const auto ids = selectedRunIds();
+    const auto* run = ids.size() == 1 ? model_->runById(ids.first()) : nullptr;
+    if (!run) {
+        status_->setText(tr("Select one run to export its report."));
+        return;
+    }
+    if (report_->busy()) {
+        status_->setText(tr("A report is being written; wait for it to finish."));
+        return;
+    }
+    if (report_->exportRun(database(), run->id, QStringLiteral("run-%1-%2").arg(run->id).arg(QString::fromStdString(run->name))))
+        status_->setText(tr("Writing the report of run #%1…").arg(run->id));
 }
 
 void RunsPage::resume()

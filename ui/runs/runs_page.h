@@ -17,6 +17,8 @@
 
 class ConfigDiff;
 class MessageBanner;
+class QAction;
+class ReportExport;
 class QLabel;
 class QLineEdit;
 class QPushButton;
@@ -68,6 +70,9 @@ public:
     MessageBanner* banner() const { return banner_; }
     QString lastError() const { return error_; }
     QString lastNotice() const { return notice_; }  // what the last edit left to say, e.g. files it did not delete
+    // Export Report… (Ctrl+E): the selected run as one self-contained HTML file.
+    QAction* exportReportAction() const { return exportReportAction_; }
+    ReportExport* reportExport() const { return report_; }
 
 Q_SIGNALS:
     void loaded();           // the table holds the database's runs (or lastError() says why not)
@@ -88,6 +93,7 @@ private:
     void openFolder();
     void runAgain();
     void resume();
+    void exportReport();
 
     RunDatabase* database_;
     RunsModel* model_;
@@ -100,6 +106,8 @@ private:
     QPushButton* openDatabase_;
     RunCurves* curves_;
     ConfigDiff* diff_;
+    ReportExport* report_;
+    QAction* exportReportAction_;
     QString error_;
     QString notice_;
     std::optional<RunStoreProblem> problem_;

@@ -3,6 +3,7 @@
 #include "sweep/pareto_chart.h"
 #include "sweep/sweep_builder.h"
 #include "sweep/sweep_session.h"
+#include "report/report_export.h"
 
 #include <QAction>
 #include <QComboBox>
@@ -22,7 +23,8 @@
 SweepPage::SweepPage(std::filesystem::path db, QWidget* parent)
     : QWidget(parent), db_(std::move(db)), session_(new SweepSession(this)), builder_(new SweepBuilder),
       startAction_(new QAction(tr("Start &Sweep"), this)), stopAction_(new QAction(tr("Stop S&weep"), this)),
-      resume_(new QPushButton(tr("&Resume"))), status_(new QLabel), cells_(new QProgressBar), steps_(new QProgressBar),
+      resume_(new QPushButton(tr("&Resume"))), exportReportAction_(new QAction(tr("E&xport Report…"), this)),
+      report_(new ReportExport(this)), status_(new QLabel), cells_(new QProgressBar), steps_(new QProgressBar),
       log_(new QPlainTextEdit), sweeps_(new QComboBox), costAxis_(new QComboBox), chart_(new ParetoChart)
 {
     startAction_->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Return));
@@ -83,6 +85,19 @@ SweepPage::SweepPage(std::filesystem::path db, QWidget* parent)
     pick->addWidget(new QLabel(tr("Sweep:")));
     pick->addWidget(sweeps_, 1);
     pick->addWidget(resume_);
+    exportReportAction_->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
+    exportReportAction_->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+    exportReportAction_->setToolTip(tr("Save the chosen sweep as one HTML file to keep or share (Ctrl+E): every run, "
+                                       "the Pareto chart on the x axis chosen here, validation curves, the grid"));
+    addAction(exportReportAction_);
+    connect(exportReportAction_, &QAction::triggered, this, &SweepPage::exportReport);
+    connect(report_, &ReportExport::finished, this, [this](const QString& file, const QString& error) {
+        status_->setText(error.isEmpty() ? tr("Report written to %1").arg(file.toHtmlEscaped()) : error.toHtmlEscaped());
+    });
+    auto* exportButton = new QToolButton;
+    exportButton->setDefaultAction(exportReportAction_);
+    exportButton->setObjectName("exportSweepReportButton");
+    pick->addWidget(exportButton);
     pick->addWidget(new QLabel(tr("x:")));
     pick->addWidget(costAxis_);
     rightLayout->addLayout(pick);
@@ -237,12 +252,25 @@ void SweepPage::onFinished(const QString& status, const QString& error)
     Q_EMIT sweepFinished(status);
 }
 
+void SweepPage::exportReport()
+{
+    const qint64 id = shownSweep();
+    if (id <= 0) {
+        status_->setText(tr("No sweep to export yet."));
+        return;
+    }
+    lora::SweepAxes axes;
+    axes.cost = cost();
+    report_->exportSweep(db_, id, QStringLiteral("sweep-%1-%2").arg(id).arg(sweeps_->currentText()), axes);
+}
+
 void SweepPage::updateActions()
 {
     const bool running = isRunning();
     startAction_->setEnabled(!running && builder_->grid().has_value());
     stopAction_->setEnabled(running);
     resume_->setEnabled(!running && sweeps_->count() > 0);
+    exportReportAction_->setEnabled(sweeps_->count() > 0);
 }
 
 void SweepPage::appendLog(const QString& line) { log_->appendPlainText(line); }

@@ -19,6 +19,7 @@ class QComboBox;
 class QLabel;
 class QPlainTextEdit;
 class QProgressBar;
+class ReportExport;
 class QPushButton;
 class SweepBuilder;
 class SweepSession;
@@ -57,6 +58,9 @@ public:
     QString statusText() const;
     QAction* startAction() const { return startAction_; }
     QAction* stopAction() const { return stopAction_; }
+    // Export Report… (Ctrl+E): the shown sweep as one self-contained HTML file, Pareto chart included.
+    QAction* exportReportAction() const { return exportReportAction_; }
+    ReportExport* reportExport() const { return report_; }
 
 Q_SIGNALS:
     void loaded();
@@ -76,6 +80,7 @@ private:
     void onMetrics();
     void onFinished(const QString& status, const QString& error);
     void updateActions();
+    void exportReport();
     void appendLog(const QString& line);
     lora::SweepCost cost() const;
 
@@ -87,6 +92,8 @@ private:
     QAction* startAction_;
     QAction* stopAction_;
     QPushButton* resume_;
+    QAction* exportReportAction_;
+    ReportExport* report_;
     QLabel* status_;
     QProgressBar* cells_;
     QProgressBar* steps_;
