@@ -33,6 +33,13 @@ std::string number(double v)
     return s;
 }
 
+std::string nonFiniteLoss(const std::string& stepName, double value)
+{
+    return stepName + ": the training loss is " + number(value) +
+           "; training stopped before this step changed any weight (a learning rate too high for the model, or "
+           "data the model cannot represent?).";
+}
+
 // The chunked head loss (train/head_loss.h) applies when the LM head is a plain frozen projection: no LoRA
 // branch on it, no bias, not trained (full fine-tuning needs its weight gradient), nn.Linear layout, and no
 // autocast (which would change the head's dtype). Anything else takes the plain logits path.
@@ -50,9 +57,10 @@ model::LinearImpl* chunkableHead(model::LanguageModel& network, const BatchTenso
 StepResult trainStep(model::LanguageModel& network, AdamW& optimizer, const std::vector<BatchTensors>& micro,
                      const StepSettings& settings)
 {
-    int64_t items = 0;
-    for (const auto& m : micro)
-        items += m.lossItems;
+    int64_t items = settings.globalLossItems;
+    if (!settings.allReduce)
+        for (const auto& m : micro)
+            items += m.lossItems;
     const double divisor = static_cast<double>(std::max<int64_t>(1, items));
     const std::string stepName = "step " + std::to_string(settings.stepNumber);
 
@@ -60,6 +68,8 @@ StepResult trainStep(model::LanguageModel& network, AdamW& optimizer, const std:
     optimizer.zeroGrad();
     double lossSum = 0;
     for (const auto& m : micro) {
+        if (m.inputIds.size(0) == 0)
+            continue;  // a data-parallel rank's share of a short last batch: it still joins the all-reduce
         // Either the hidden states and their gradient (chunked head), or the summed loss to backpropagate.
         torch::Tensor hidden, hiddenGrad, summed;
         double value = 0;
@@ -76,10 +86,11 @@ StepResult trainStep(model::LanguageModel& network, AdamW& optimizer, const std:
             value = summed.item<double>();
         }
         if (!std::isfinite(value)) {
-            result.error = stepName + ": the training loss is " + number(value) +
-                           "; training stopped before this step changed any weight (a learning rate too high "
-                           "for the model, or data the model cannot represent?).";
-            return result;
+            result.error = nonFiniteLoss(stepName, value);
+            if (!settings.allReduce)
+                return result;
+            lossSum += value;  // the other ranks wait for this one: the summed loss carries the problem to them
+            continue;
         }
         if (hidden.defined()) {
             if (hidden.requires_grad())  // false only when nothing below the head is trained
@@ -91,6 +102,13 @@ StepResult trainStep(model::LanguageModel& network, AdamW& optimizer, const std:
     }
 
     const auto& params = optimizer.params();
+    if (settings.allReduce) {
+        lossSum = settings.allReduce(params, lossSum);
+        if (!std::isfinite(lossSum)) {
+            result.error = nonFiniteLoss(stepName, lossSum);
+            return result;
+        }
+    }
     const double norm = settings.maxGradNorm > 0 ? torch::nn::utils::clip_grad_norm_(params, settings.maxGradNorm)
                                                  : gradientNorm(params);
     if (!std::isfinite(norm)) {
