@@ -18,6 +18,9 @@ struct DistributedEnv {
     int localRank = 0;  // LOCAL_RANK: this process on its machine; picks the GPU for device "cuda"
     std::string masterAddr = "127.0.0.1";  // MASTER_ADDR: the machine of rank 0
     int masterPort = 29500;                // MASTER_PORT: where rank 0 listens (torchrun's default)
+    // TORCHELASTIC_USE_AGENT_STORE=True: torchrun's agent already serves the store at MASTER_PORT, so rank 0
+    // joins it as a client like every other rank (as torch.distributed does).
+    bool launcherHostsStore = false;
 
     bool isParallel() const { return worldSize > 1; }
 };

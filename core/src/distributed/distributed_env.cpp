@@ -55,6 +55,7 @@ DistributedEnv parseDistributedEnv(const EnvironmentLookup& lookup)
         throwVariableError("MASTER_ADDR", "is not set (the host name or address of the machine running rank 0)");
     env.masterAddr = *addr;
     env.masterPort = wholeNumber(lookup, "MASTER_PORT", 1, 65535);
+    env.launcherHostsStore = lookup("TORCHELASTIC_USE_AGENT_STORE") == std::optional<std::string>("True");
     return env;
 }
 

@@ -56,7 +56,7 @@ std::shared_ptr<ProcessGroup> ProcessGroup::connect(const DistributedEnv& env, s
     try {
         c10d::TCPStoreOptions options;
         options.port = static_cast<std::uint16_t>(env.masterPort);
-        options.isServer = env.rank == 0;
+        options.isServer = env.rank == 0 && !env.launcherHostsStore;
         options.numWorkers = static_cast<std::size_t>(env.worldSize);
         options.waitWorkers = true;
         options.timeout = timeout;
