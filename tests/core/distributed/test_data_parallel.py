@@ -82,7 +82,8 @@ def data_files(tmp: Path) -> dict[str, tuple[Path, list[str]]]:
     # 13 rows of uneven lengths: batches of 4 are padded, and the last one holds 1 row (rank 1's alone).
     rows.write_text("".join(json.dumps({"instruction": "repeat", "input": "word " * (1 + i % 5), "output": f"ok {i}"})
                             + "\n" for i in range(13)))
-    return {"llama_train": (text, ["--block-size", "16"]), "gpt2_train": (rows, ["--max-length", "48"])}
+    return {"llama_train": (text, ["--block-size", "16"]),
+            "gpt2_train": (rows, ["--max-length", "128", "--targets", "c_attn,c_proj"])}
 
 
 def common(model: str, data: Path, extra: list[str], out: Path) -> list[str]:
