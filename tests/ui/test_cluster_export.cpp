@@ -43,7 +43,7 @@ private:
         lora::TrainingConfig c;
         c.modelDir = pathOf(uitest::kTrainModel);
         c.dataFile = pathOf(uitest::writeInstructionDataset(dir_.path()));
-        c.dataset.maxLength = 48;
+        c.dataset.maxLength = 128;  // the fixture model's positions
         c.outputDir = out;
         c.lora.r = 4;
         c.maxSteps = 4;
@@ -168,6 +168,8 @@ private Q_SLOTS:
         const auto folder = pathOf(dir_.filePath(QString("bad-") + QTest::currentDataTag()));
         std::filesystem::create_directories(folder);
         if (problem.contains("metrics")) {
+            QVERIFY2(std::filesystem::exists(pathOf(dir_.filePath("came-back"))),
+                     "importBringsTheRunBack writes the run folder this case breaks");
             std::filesystem::copy(pathOf(dir_.filePath("came-back")), folder,
                                   std::filesystem::copy_options::recursive | std::filesystem::copy_options::overwrite_existing);
             std::ofstream(folder / "metrics.jsonl") << "{\"step\":1,\"train_loss\":2.5}\n{\"step\":\"two\"}\n";
