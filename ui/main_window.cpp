@@ -1,6 +1,7 @@
 #include "main_window.h"
 
 #include "adapter/adapter_page.h"
+#include "cluster/cluster_actions.h"
 #include "compare/full_comparison_dialog.h"
 #include "data/data_page.h"
 #include "inspect/inspect_page.h"
@@ -103,6 +104,18 @@ MainWindow::MainWindow(QWidget* parent)
     openDb->setStatusTip(tr("Record runs in, and show the history of, another run database file (remembered)"));
     auto* defaultDb = file->addAction(tr("Use the De&fault Run Database"), this, [this] { runDatabase_->useDefault(); });
     defaultDb->setStatusTip(tr("Back to the run database lora-cli uses by default"));
+    file->addSeparator();
+    // A cluster: the configuration out as run.json + torchrun/Slurm scripts, the run folder back into the history.
+    auto* cluster = new ClusterActions([this] { return trainPage_->buildConfig(); }, runDatabase_, this);
+    file->addAction(cluster->exportAction());  // Ctrl+Shift+L (launch)
+    file->addAction(cluster->importAction());
+    connect(cluster, &ClusterActions::runImported, this, [this](qint64, const QString& message) {
+        statusBar()->showMessage(message, 10000);
+        runsPage_->reload();
+    });
+    connect(cluster, &ClusterActions::importFailed, this, [this](const QString& message) {
+        QMessageBox::warning(this, tr("Import Run Record"), message);
+    });
     file->addSeparator();
     auto* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);

@@ -1,11 +1,13 @@
 // lora-cli train: a LoRA (or full fine-tuning) run from flags or a run file, progress on stderr, a PEFT adapter
 // folder and checkpoints in --out. Ctrl-C stops after the current step and keeps a checkpoint to --resume from.
 // The run is recorded in the run database (config, status, every step's metrics, checkpoints, the adapter).
+// Under torchrun (WORLD_SIZE > 1) it trains data-parallel: rank 0 does all of the above, the others only train.
 #include "commands.h"
 #include "interrupt.h"
 #include "lora_options.h"
 #include "run_db.h"
 
+#include "lora/distributed.h"
 #include "lora/error.h"
 #include "lora/run_store.h"
 #include "lora/training.h"
@@ -204,15 +206,45 @@ nlohmann::json progressJson(const TrainingProgress& p)
     return j;
 }
 
+// A data-parallel rank other than 0: it trains its shard of every batch and writes nothing; only its errors
+// reach stderr. Ctrl-C (torchrun passes it on) stops every rank at the same step.
+int trainAsOtherRank(const TrainingConfig& config, const std::shared_ptr<ProcessGroup>& group)
+{
+    TrainingJob job(config);
+    job.setProcessGroup(group);
+    job.onProgress([&](const TrainingProgress&) {
+        if (interruptRequested())
+            job.stop();
+    });
+    catchInterrupt();
+    job.start();
+    const auto result = job.wait();
+    releaseInterrupt();
+    if (result.status == TrainingStatus::Failed) {
+        std::cerr << "lora-cli: rank " << group->rank() << ": training failed: " << result.error << "\n";
+        return 1;
+    }
+    return result.status == TrainingStatus::Stopped ? 2 : 0;
+}
+
 int train(const CLI::App& cmd, const TrainFlags& f)
 {
-    const TrainingConfig config = resolveConfig(cmd, f);
+    TrainingConfig config = resolveConfig(cmd, f);
     if (f.printConfig) {
         std::cout << trainingConfigToJson(config);
         return 0;
     }
     if (config.outputDir.empty())
         throw Error("no output folder: pass --out DIR (or output_dir in the run file)");
+    const DistributedEnv env = distributedEnvFromProcess();
+    std::shared_ptr<ProcessGroup> group;
+    if (env.isParallel()) {
+        if (config.device == "cuda")
+            config.device = "cuda:" + std::to_string(env.localRank);  // one GPU per rank on its machine
+        group = ProcessGroup::connect(env);
+        if (!group->writesFiles())
+            return trainAsOtherRank(config, group);
+    }
     const std::string metricsFile = f.metrics.empty() ? (config.outputDir / "metrics.jsonl").string() : f.metrics;
     RecordOptions record;
     record.db = f.db;
@@ -221,6 +253,7 @@ int train(const CLI::App& cmd, const TrainFlags& f)
     record.commitMs = f.commitMs;
     record.name = f.name;
     record.tags = f.tags;
+    record.group = group;
     return trainAndRecord(config, metricsFile, record);
 }
 
@@ -260,6 +293,7 @@ int trainAndRecord(const TrainingConfig& config, const std::string& metricsFile,
     }
 
     TrainingJob job(config);
+    job.setProcessGroup(record.group);
     job.onLog([&](const std::string& message) {
         std::lock_guard lock(out);
         std::cerr << message << "\n";
@@ -293,6 +327,8 @@ int trainAndRecord(const TrainingConfig& config, const std::string& metricsFile,
         summary["final"] = progressJson(*result.finalMetrics);
     summary["output_dir"] = result.adapterDir.string();
     summary["last_checkpoint"] = result.lastCheckpoint.string();
+    if (record.group)
+        summary["world_size"] = record.group->worldSize();
     if (recorder) {
         summary["run_id"] = recorder->runId();
         summary["database"] = recorder->database().string();

@@ -6,6 +6,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -25,6 +26,7 @@ struct RecordOptions {
     std::string name;
     std::vector<std::string> tags;
     std::optional<int64_t> runId;  // resume: the existing run row
+    std::shared_ptr<ProcessGroup> group;  // data-parallel: this process is rank 0 of it (lora/distributed.h)
 };
 
 // Trains `config` (progress on stderr, metrics.jsonl, Ctrl-C stops) and records it; returns the exit code.

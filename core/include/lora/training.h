@@ -20,6 +20,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -133,5 +134,13 @@ struct TrainingCallbacks {
 // A loss or gradient that is not finite stops the run as Failed with a message naming the step; checkpoints
 // already written are kept and nothing is written for the failed step.
 TrainingResult runTraining(const TrainingConfig& config, const TrainingCallbacks& callbacks = {});
+
+// Data-parallel (lora/distributed.h): every rank of `group` calls this with the same configuration; each trains
+// on its shard of every global batch (batchSize × world size), the LoRA gradients and the loss are all-reduced,
+// and only rank 0 writes checkpoints and the adapter (the other ranks' results have no adapterDir). A null group
+// trains alone.
+class ProcessGroup;
+TrainingResult runTraining(const TrainingConfig& config, const TrainingCallbacks& callbacks,
+                           std::shared_ptr<ProcessGroup> group);
 
 }  // namespace lora

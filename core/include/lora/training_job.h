@@ -7,6 +7,7 @@
 
 #include <condition_variable>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <thread>
@@ -26,6 +27,8 @@ public:
     void onLog(std::function<void(const std::string&)> callback);
     void onResult(std::function<void(const TrainingResult&)> callback);
     void onCheckpoint(std::function<void(const std::filesystem::path&, int64_t step)> callback);
+    // Data-parallel training as one rank of `group` (see runTraining); stop() on any rank stops every rank.
+    void setProcessGroup(std::shared_ptr<ProcessGroup> group);
 
     // Starts the worker thread; a second call does nothing.
     void start();
@@ -49,6 +52,7 @@ private:
     std::function<void(const std::string&)> onLog_;
     std::function<void(const TrainingResult&)> onResult_;
     std::function<void(const std::filesystem::path&, int64_t)> onCheckpoint_;
+    std::shared_ptr<ProcessGroup> group_;
 
     mutable std::mutex mutex_;
     std::condition_variable changed_;

@@ -8,6 +8,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <limits>
 
 namespace lora::train {
 
@@ -34,6 +35,13 @@ std::string number(double v)
     return s;
 }
 
+std::string nonFiniteLoss(const std::string& stepName, double value)
+{
+    return stepName + ": the training loss is " + number(value) +
+           "; training stopped before this step changed any weight (a learning rate too high for the model, or "
+           "data the model cannot represent?).";
+}
+
 // The chunked head loss (train/head_loss.h) applies when the LM head is a plain frozen projection: no LoRA
 // branch on it, no bias, not trained (full fine-tuning needs its weight gradient), nn.Linear layout, and no
 // autocast (which would change the head's dtype). Anything else takes the plain logits path.
@@ -51,18 +59,28 @@ model::LinearImpl* chunkableHead(model::LanguageModel& network, const BatchTenso
 StepResult trainStep(model::LanguageModel& network, AdamW& optimizer, const std::vector<BatchTensors>& micro,
                      const StepSettings& settings)
 {
-    int64_t items = 0;
-    for (const auto& m : micro)
-        items += m.lossItems;
+    int64_t items = settings.globalLossItems;
+    if (!settings.allReduce)
+        for (const auto& m : micro)
+            items += m.lossItems;
     const double divisor = static_cast<double>(std::max<int64_t>(1, items));
     const std::string stepName = "step " + std::to_string(settings.stepNumber);
 
     StepResult result;
     double lossSum = 0;
     double norm = 0;
+    const auto& params = optimizer.params();
+    const auto outOfMemory = [&](const std::exception& e) {
+        optimizer.zeroGrad();  // gives back what the partial backward held
+        result.error = stepName + ": out of memory (" + outOfMemoryLine(e) +
+                       "); training stopped before this step changed any weight.";
+        result.outOfMemory = true;
+    };
     try {
         optimizer.zeroGrad();
         for (const auto& m : micro) {
+            if (m.inputIds.size(0) == 0)
+                continue;  // a data-parallel rank's share of a short last batch: it still joins the all-reduce
             // Either the hidden states and their gradient (chunked head), or the summed loss to backpropagate.
             torch::Tensor hidden, hiddenGrad, summed;
             double value = 0;
@@ -79,10 +97,11 @@ StepResult trainStep(model::LanguageModel& network, AdamW& optimizer, const std:
                 value = summed.item<double>();
             }
             if (!std::isfinite(value)) {
-                result.error = stepName + ": the training loss is " + number(value) +
-                               "; training stopped before this step changed any weight (a learning rate too high "
-                               "for the model, or data the model cannot represent?).";
-                return result;
+                result.error = nonFiniteLoss(stepName, value);
+                if (!settings.allReduce)
+                    return result;
+                lossSum += value;  // the other ranks wait for this one: the summed loss carries the problem to them
+                continue;
             }
             if (hidden.defined()) {
                 if (hidden.requires_grad())  // false only when nothing below the head is trained
@@ -92,16 +111,32 @@ StepResult trainStep(model::LanguageModel& network, AdamW& optimizer, const std:
             }
             lossSum += value;
         }
-        const auto& params = optimizer.params();
+    } catch (const std::exception& e) {
+        if (!isOutOfMemory(e))
+            throw;
+        outOfMemory(e);
+        if (!settings.allReduce)
+            return result;
+        // Data-parallel: the other ranks wait at this step's all-reduce; a NaN loss joins it so every rank
+        // stops at the same step instead of waiting for the process group's timeout.
+        lossSum = std::numeric_limits<double>::quiet_NaN();
+    }
+    try {
+        if (settings.allReduce) {
+            lossSum = settings.allReduce(params, lossSum);
+            if (result.outOfMemory)
+                return result;
+            if (!std::isfinite(lossSum)) {
+                result.error = nonFiniteLoss(stepName, lossSum);
+                return result;
+            }
+        }
         norm = settings.maxGradNorm > 0 ? torch::nn::utils::clip_grad_norm_(params, settings.maxGradNorm)
                                         : gradientNorm(params);
     } catch (const std::exception& e) {
         if (!isOutOfMemory(e))
             throw;
-        optimizer.zeroGrad();  // gives back what the partial backward held
-        result.error = stepName + ": out of memory (" + outOfMemoryLine(e) +
-                       "); training stopped before this step changed any weight.";
-        result.outOfMemory = true;
+        outOfMemory(e);
         return result;
     }
     if (!std::isfinite(norm)) {

@@ -8,6 +8,7 @@
 
 #include <torch/torch.h>
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -19,6 +20,11 @@ struct StepSettings {
     double maxGradNorm = 1.0;  // 0: no clipping (the norm is still measured)
     bool bf16Autocast = false;
     int64_t stepNumber = 1;    // 1-based, for the messages
+    // Data-parallel (distributed/gradient_all_reduce.h): the loss items of the whole global batch, which every
+    // rank divides by, and the collective that sums the gradients and the loss over the ranks before clipping.
+    // Without it the step is one process's.
+    int64_t globalLossItems = 0;
+    std::function<double(const std::vector<torch::Tensor>& params, double localLossSum)> allReduce;
 };
 
 struct StepResult {

@@ -1,5 +1,6 @@
 #include "train/trainer.h"
 
+#include "distributed/process_group_impl.h"
 #include "engine/model_impl.h"
 #include "lora/device.h"
 #include "lora/error.h"
@@ -23,8 +24,8 @@ std::string withCommas(int64_t n)
 
 }  // namespace
 
-Trainer::Trainer(TrainingConfig config, TrainingCallbacks callbacks)
-    : config_(std::move(config)), callbacks_(std::move(callbacks))
+Trainer::Trainer(TrainingConfig config, TrainingCallbacks callbacks, std::shared_ptr<ProcessGroup> group)
+    : config_(std::move(config)), callbacks_(std::move(callbacks)), group_(std::move(group))
 {
 }
 
@@ -53,7 +54,15 @@ void Trainer::setUp()
         model_->options().device + " (" + model_->options().dtype + ")");
 
     dataWatch_.emplace(config_.dataFile);  // stamped before reading, so an edit during the read counts too
-    data_ = loadTrainingData(config_, description);
+    // Data-parallel: every rank reads the same global batches (same seed, same shuffling) and trains on its
+    // shard of each, so the data stream and its fingerprint are those of one process with the global batch.
+    TrainingConfig global = config_;
+    global.batchSize *= worldSize();
+    data_ = loadTrainingData(global, description);
+    if (group_)
+        log("data-parallel: rank " + std::to_string(group_->rank()) + " of " + std::to_string(worldSize()) + " (" +
+            group_->backend() + "), " + std::to_string(config_.batchSize) + " examples per rank, global batch " +
+            std::to_string(global.batchSize));
     log("data: " + std::to_string(data_->dataset.examples.size()) + " examples from " + config_.dataFile.string() +
         " (" + std::to_string(data_->split.train.size()) + " train, " +
         std::to_string(data_->split.validation.size()) + " validation), " +
@@ -94,7 +103,7 @@ void Trainer::setUp()
         lastCheckpoint_ = config_.resumeFrom;
         lastCheckpointStep_ = state_.step;
         log("resumed from " + config_.resumeFrom.string() + " at step " + std::to_string(state_.step));
-    } else if (config_.saveInitialAdapter) {
+    } else if (config_.saveInitialAdapter && writesFiles()) {
         trainable_->save(config_.outputDir / "initial_adapter");
         log("initial adapter (step 0) saved to " + (config_.outputDir / "initial_adapter").string());
     }
@@ -104,7 +113,7 @@ void Trainer::setUp()
 
 void Trainer::checkpoint()
 {
-    if (config_.outputDir.empty() || lastCheckpointStep_ == state_.step)
+    if (config_.outputDir.empty() || !writesFiles() || lastCheckpointStep_ == state_.step)
         return;
     state_.elapsedSeconds = elapsedBefore_ + activeSeconds();
     const auto dir = config_.outputDir / "checkpoints";
@@ -119,7 +128,7 @@ void Trainer::checkpoint()
 
 void Trainer::saveOutput(TrainingResult& result)
 {
-    if (config_.outputDir.empty())
+    if (config_.outputDir.empty() || !writesFiles())
         return;
     trainable_->save(config_.outputDir);
     result.adapterDir = config_.outputDir;
@@ -184,14 +193,17 @@ TrainingResult Trainer::run()
     sessionStart_ = Clock::now();
     const int64_t total = data_->totalSteps;
     while (state_.step < total) {
+        bool go = true;
         if (callbacks_.proceed) {
             const auto before = Clock::now();
-            const bool go = callbacks_.proceed();
+            go = callbacks_.proceed();
             pausedSeconds_ += std::chrono::duration<double>(Clock::now() - before).count();
-            if (!go) {
-                log("stopped at step " + std::to_string(state_.step));
-                return finish(TrainingStatus::Stopped);
-            }
+        }
+        if (group_)
+            go = !group_->impl().anyRank(!go);  // a stop on any rank stops them all before the same step
+        if (!go) {
+            log("stopped at step " + std::to_string(state_.step));
+            return finish(TrainingStatus::Stopped);
         }
         StepOutcome outcome;
         try {
@@ -199,7 +211,8 @@ TrainingResult Trainer::run()
         } catch (const std::exception& e) {
             return finish(TrainingStatus::Failed, "step " + std::to_string(state_.step + 1) + ": " + e.what());
         }
-        const bool evalDue = !outcome.error && data_->validation &&
+        // Rank 0 alone evaluates (data-parallel): the others wait for it at the next step's collective.
+        const bool evalDue = !outcome.error && data_->validation && writesFiles() &&
                              ((config_.evalSteps > 0 && state_.step % config_.evalSteps == 0) || state_.step == total);
         try {
             if (evalDue)
@@ -241,8 +254,14 @@ namespace lora {
 
 TrainingResult runTraining(const TrainingConfig& config, const TrainingCallbacks& callbacks)
 {
+    return runTraining(config, callbacks, nullptr);
+}
+
+TrainingResult runTraining(const TrainingConfig& config, const TrainingCallbacks& callbacks,
+                           std::shared_ptr<ProcessGroup> group)
+{
     try {
-        train::Trainer trainer(config, callbacks);
+        train::Trainer trainer(config, callbacks, std::move(group));
         trainer.setUp();
         return trainer.run();
     } catch (const std::exception& e) {

@@ -1,6 +1,7 @@
 #pragma once
 // One training run: set up (model, data, what is trained, optimizer, resume), then the step loop with
 // evaluation, checkpoints, progress, stop and pause. runTraining() wraps it and turns errors into results.
+#include "lora/distributed.h"
 #include "lora/model.h"
 #include "lora/training.h"
 #include "train/adamw.h"
@@ -20,7 +21,9 @@ namespace lora::train {
 
 class Trainer {
 public:
-    Trainer(TrainingConfig config, TrainingCallbacks callbacks);
+    // With a group of more than one rank the run is data-parallel (lora/distributed.h): config.batchSize is
+    // per rank, every rank must run the same configuration, and only rank 0 writes files.
+    Trainer(TrainingConfig config, TrainingCallbacks callbacks, std::shared_ptr<ProcessGroup> group = nullptr);
     ~Trainer();
 
     // Throws lora::Error for problems found before the first step; later problems end in a Failed result.
@@ -42,9 +45,12 @@ private:
     TrainingResult finish(TrainingStatus status, const std::string& error = {});
     void log(const std::string& message) const;
     double activeSeconds() const;  // this session's training time, pauses excluded
+    bool writesFiles() const { return !group_ || group_->writesFiles(); }
+    int worldSize() const { return group_ ? group_->worldSize() : 1; }
 
     TrainingConfig config_;
     TrainingCallbacks callbacks_;
+    std::shared_ptr<ProcessGroup> group_;  // null: one process
     std::shared_ptr<Model> model_;
     std::unique_ptr<TrainingData> data_;
     std::optional<DataFileWatch> dataWatch_;

@@ -2,6 +2,8 @@
 #include "train/trainer.h"
 
 #include "engine/model_impl.h"
+#include "distributed/batch_shard.h"
+#include "distributed/gradient_all_reduce.h"
 #include "train/batch_tensors.h"
 #include "train/train_step.h"
 
@@ -20,16 +22,23 @@ Trainer::StepOutcome Trainer::step()
     int64_t items = 0;
     int64_t tokens = 0;
     for (int64_t i = 0; i < config_.gradientAccumulation; ++i) {
-        micro.push_back(toTensors(data_->train->next(), device_));
-        items += micro.back().lossItems;
-        tokens += micro.back().realTokens;
+        auto batch = toTensors(data_->train->next(), device_);
+        items += batch.lossItems;  // the global batch's: what every rank divides its loss by
+        tokens += batch.realTokens;
+        micro.push_back(group_ ? shardOf(batch, group_->rank(), worldSize()) : std::move(batch));
     }
     if (items == 0)
         log("step " + std::to_string(stepNumber) + ": no token of this step's batch is learned (all labels masked)");
 
     StepOutcome outcome;
-    const auto result = trainStep(*model_->impl().network, *optimizer_, micro,
-                                  StepSettings{lr, config_.maxGradNorm, config_.bf16Autocast, stepNumber});
+    StepSettings settings{lr, config_.maxGradNorm, config_.bf16Autocast, stepNumber};
+    if (group_) {
+        settings.globalLossItems = items;
+        settings.allReduce = [this](const std::vector<torch::Tensor>& params, double lossSum) {
+            return allReduceGradients(group_->impl(), params, lossSum);
+        };
+    }
+    const auto result = trainStep(*model_->impl().network, *optimizer_, micro, settings);
     if (result.error) {
         outcome.error = result.error;
         outcome.outOfMemory = result.outOfMemory;

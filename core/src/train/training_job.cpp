@@ -27,6 +27,8 @@ void TrainingJob::onCheckpoint(std::function<void(const std::filesystem::path&, 
     onCheckpoint_ = std::move(callback);
 }
 
+void TrainingJob::setProcessGroup(std::shared_ptr<ProcessGroup> group) { group_ = std::move(group); }
+
 void TrainingJob::start()
 {
     {
@@ -45,7 +47,7 @@ void TrainingJob::start()
             callbacks.log = onLog_;
             callbacks.checkpoint = onCheckpoint_;
             callbacks.proceed = [this] { return proceed(); };
-            result = runTraining(config_, callbacks);
+            result = runTraining(config_, callbacks, group_);
         } catch (const std::exception& e) {
             // runTraining reports its own errors; this catches only a throwing callback.
             result.status = TrainingStatus::Failed;

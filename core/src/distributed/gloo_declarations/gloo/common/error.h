@@ -1,0 +1,2 @@
+#pragma once
+// Stand-in for gloo's header (see ../../README.md): ProcessGroupGloo.hpp names nothing from it.
