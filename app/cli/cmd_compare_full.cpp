@@ -1,5 +1,5 @@
 // lora-cli compare-full: the run file trained twice, as LoRA and as full fine-tuning, each in its own lora-cli
-// process (so each peak memory is that run's alone, as the kernel measured it), then side by side: trainable
+// process (so each peak memory is that run's alone, as the kernel counts it), then side by side: trainable
 // parameters, peak memory, time per step, validation loss, and forgetting (loss on the base model's own corpus
 // before and after). Both runs are recorded in the run database, tagged compare:<name>.
 #include "commands.h"
@@ -15,14 +15,15 @@
 #include "lora/training.h"
 
 #include <spawn.h>
-#include <sys/resource.h>
 #include <sys/wait.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <cstring>
+#include <fstream>
 #include <iostream>
 #include <memory>
 #include <string>
@@ -40,8 +41,20 @@ struct CompareFlags {
     bool noDb = false;
 };
 
-// Runs argv, waits for it, and returns its exit code with its own peak resident memory (wait4's rusage is the
-// child's, unlike getrusage(RUSAGE_CHILDREN), which keeps the largest of all children so far). The child is in
+// The peak resident memory of a live process (VmHWM), in MiB; 0 once it has exited.
+double peakResidentMiB(pid_t pid)
+{
+    std::ifstream status("/proc/" + std::to_string(pid) + "/status");
+    for (std::string line; std::getline(status, line);)
+        if (line.rfind("VmHWM:", 0) == 0)
+            return std::stod(line.substr(6)) / 1024.0;  // kB
+    return 0;
+}
+
+// Runs argv, waits for it, and returns its exit code with its own peak resident memory. That is read from
+// /proc/<pid>/status while it runs: wait4's ru_maxrss would not do, since a posix_spawn child starts on this
+// process's memory (vfork) and exec carries that high-water mark into its count, so both runs would report this
+// process's peak (it has loaded a model for the corpus loss) whenever theirs is lower. The child is in
 // its own process group, so a Ctrl-C (or the GUI's Cancel, a SIGINT to this process) reaches it exactly once, from
 // here: it stops after its step and keeps a checkpoint, where a second SIGINT would end it at once.
 std::pair<int, double> runMeasured(const std::vector<std::string>& args)
@@ -60,10 +73,11 @@ std::pair<int, double> runMeasured(const std::vector<std::string>& args)
     if (rc != 0)
         throw Error(std::string("cannot start ") + args[0] + ": " + std::strerror(rc));
     int status = 0;
-    rusage usage{};
     bool forwarded = false;
+    double peak = 0;
     for (;;) {
-        const pid_t done = wait4(pid, &status, WNOHANG, &usage);
+        peak = std::max(peak, peakResidentMiB(pid));
+        const pid_t done = waitpid(pid, &status, WNOHANG);
         if (done == pid)
             break;
         if (done < 0 && errno != EINTR)
@@ -75,7 +89,7 @@ std::pair<int, double> runMeasured(const std::vector<std::string>& args)
         std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
     const int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    return {code, static_cast<double>(usage.ru_maxrss) / 1024.0};  // ru_maxrss is in KiB on Linux
+    return {code, peak};
 }
 
 std::string selfPath()

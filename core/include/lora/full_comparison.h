@@ -16,7 +16,7 @@ struct ComparisonSide {
     std::string error;
     int64_t trainableParameters = 0;
     int64_t totalParameters = 0;
-    double peakMemoryMiB = 0;  // the training process's peak resident memory, as the kernel measured it
+    double peakMemoryMiB = 0;  // the training process's peak resident memory (VmHWM)
     int64_t steps = 0;
     double secondsPerStep = 0;  // training time (pauses excluded) over the steps
     std::optional<double> finalTrainLoss, bestValLoss, finalValLoss;
