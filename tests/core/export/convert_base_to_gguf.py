@@ -1,5 +1,5 @@
 """Runs llama.cpp's convert_hf_to_gguf.py on a fixture model that has no tokenizer files: the vocabulary is
-written as llama.cpp's "none" tokenizer (convert_hf_to_gguf.py records vocab_size), which is enough to evaluate token ids.
+written as llama.cpp's "none" tokenizer with the model's vocab_size, which is enough to evaluate token ids.
 Usage: convert_base_to_gguf.py LLAMA_CPP_DIR MODEL_DIR OUT.gguf"""
 import sys
 from pathlib import Path
@@ -13,9 +13,18 @@ def main() -> int:
 
     def no_tokenizer_vocab(self):
         self.gguf_writer.add_tokenizer_model("none")
+        if not isinstance(self, llama.LlamaModel):  # LlamaModel records it itself; the others take it from the tokens
+            self.gguf_writer.add_vocab_size(self.hparams["vocab_size"])
 
     for cls in (base.TextModel, llama.LlamaModel, qwen.Qwen2Model, gpt2.GPT2Model):
         cls.set_vocab = no_tokenizer_vocab
+    gpt2_parameters = gpt2.GPT2Model.set_gguf_parameters
+
+    def gpt2_context_length(self):  # transformers 5 writes GPT-2's n_positions without the older n_ctx alias
+        self.hparams.setdefault("n_ctx", self.hparams["n_positions"])
+        gpt2_parameters(self)
+
+    gpt2.GPT2Model.set_gguf_parameters = gpt2_context_length
     sys.argv = ["convert_hf_to_gguf.py", model_dir, "--outfile", out, "--outtype", "f32"]
     convert_hf_to_gguf.main()
     return 0 if Path(out).is_file() else 1
