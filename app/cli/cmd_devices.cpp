@@ -1,6 +1,7 @@
 #include "commands.h"
 
 #include "lora/device.h"
+#include "lora/distributed.h"
 
 #include <iomanip>
 #include <iostream>
@@ -9,7 +10,7 @@ namespace lora::cli {
 
 void addDevicesCommand(CLI::App& app, Action& selected)
 {
-    auto* cmd = app.add_subcommand("devices", "List the compute devices LibTorch sees and its BLAS/thread setup");
+    auto* cmd = app.add_subcommand("devices", "List the compute devices LibTorch sees, the data-parallel backends, and its BLAS/thread setup");
     auto verbose = std::make_shared<bool>(false);
     cmd->add_flag("-v,--verbose", *verbose, "Also print LibTorch's parallel info (BLAS, OpenMP, threads)");
     cmd->callback([&selected, verbose] {
@@ -21,6 +22,10 @@ void addDevicesCommand(CLI::App& app, Action& selected)
                               << " GiB)";
                 std::cout << "\n";
             }
+            std::cout << "data-parallel: gloo (CPU)"
+                      << (ProcessGroup::hasNccl() ? ", nccl (GPUs)" : "; no NCCL in this build: GPU ranks all-reduce "
+                                                                      "through gloo on the host")
+                      << "\n";
             if (*verbose)
                 std::cout << parallelInfo();
             return 0;

@@ -241,7 +241,7 @@ int train(const CLI::App& cmd, const TrainFlags& f)
     if (env.isParallel()) {
         if (config.device == "cuda")
             config.device = "cuda:" + std::to_string(env.localRank);  // one GPU per rank on its machine
-        group = ProcessGroup::connect(env);
+        group = ProcessGroup::connect(env, config.device);
         if (!group->writesFiles())
             return trainAsOtherRank(config, group);
     }

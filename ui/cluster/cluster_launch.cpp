@@ -55,7 +55,8 @@ std::string launchScript(const lora::TrainingConfig& config, const ClusterLaunch
            "# Data-parallel LoRA training on one machine: torchrun starts " +
            std::to_string(launch.processesPerNode) +
            " lora-cli ranks and sets RANK, WORLD_SIZE, LOCAL_RANK, MASTER_ADDR and MASTER_PORT for each.\n" +
-           (onGpus(config) ? "# Device \"cuda\": each rank trains on the GPU numbered by its LOCAL_RANK.\n"
+           (onGpus(config) ? "# Device \"cuda\": each rank trains on the GPU numbered by its LOCAL_RANK; gradients are "
+                             "all-reduced with NCCL (`lora-cli devices` says whether this build has it).\n"
                            : "# Device \"cpu\": gradients are all-reduced with Gloo.\n") +
            batchNote(config, oneMachine) + pathsNote(configFile) + "set -e\n" + torchrunCommand(launch, configFile) +
            "\n";

@@ -38,18 +38,20 @@ DistributedEnv distributedEnvFromProcess();  // parseDistributedEnv over getenv
 // timeout passes); afterwards collectives wait for the others, so every rank must run the same steps.
 class ProcessGroup {
 public:
-    // Gloo on the CPU. A CUDA device trains on its GPU and all-reduces through Gloo on the host: this
-    // build has no NCCL backend. Throws lora::Error when the rendezvous fails (port taken, rank 0 not
-    // reachable, a rank missing past the timeout), naming MASTER_ADDR:MASTER_PORT.
-    static std::shared_ptr<ProcessGroup> connect(const DistributedEnv& env,
+    // `device` is where this rank trains ("cpu", "cuda:N"). On a GPU the group is NCCL when this build has
+    // it (hasNccl(): a CUDA-enabled LibTorch with nccl.h at build time), else Gloo, with the gradients copied to
+    // the host and back. On the CPU it is Gloo. Throws lora::Error when the rendezvous fails (port taken, rank 0
+    // not reachable, a rank missing past the timeout), naming MASTER_ADDR:MASTER_PORT.
+    static std::shared_ptr<ProcessGroup> connect(const DistributedEnv& env, const std::string& device = "cpu",
                                                  std::chrono::seconds timeout = std::chrono::seconds(300));
+    static bool hasNccl();
     ~ProcessGroup();
     ProcessGroup(const ProcessGroup&) = delete;
     ProcessGroup& operator=(const ProcessGroup&) = delete;
 
     int rank() const;
     int worldSize() const;
-    std::string backend() const;  // "gloo"
+    std::string backend() const;  // "gloo" or "nccl"
     bool writesFiles() const { return rank() == 0; }
 
     struct Impl;  // core/src/distributed/process_group_impl.h

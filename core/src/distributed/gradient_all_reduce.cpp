@@ -6,12 +6,14 @@ double allReduceGradients(ProcessGroup::Impl& group, const std::vector<torch::Te
 {
     std::vector<torch::Tensor> pieces;
     pieces.reserve(params.size() + 1);
-    const auto cpuFloat = torch::TensorOptions().dtype(torch::kFloat32).device(torch::kCPU);
+    // Gloo reduces host memory, so a CUDA run without NCCL copies its gradients there and back; NCCL reduces them
+    // where they are.
+    const auto collective = torch::TensorOptions().dtype(torch::kFloat32).device(group.device);
     for (const auto& p : params)
-        pieces.push_back(p.grad().defined() ? p.grad().detach().reshape(-1).to(cpuFloat)
-                                            : torch::zeros({p.numel()}, cpuFloat));
-    pieces.push_back(torch::full({1}, localLossSum, cpuFloat));
-    auto flat = torch::cat(pieces);  // Gloo reduces host memory; a CUDA run copies its gradients here and back
+        pieces.push_back(p.grad().defined() ? p.grad().detach().reshape(-1).to(collective)
+                                            : torch::zeros({p.numel()}, collective));
+    pieces.push_back(torch::full({1}, localLossSum, collective));
+    auto flat = torch::cat(pieces);
     group.allReduceSum(flat);
 
     int64_t offset = 0;

@@ -14,9 +14,10 @@ struct ProcessGroup::Impl {
     int worldSize = 1;
     c10::intrusive_ptr<c10d::Store> store;
     c10::intrusive_ptr<c10d::Backend> backend;
+    torch::Device device{torch::kCPU};  // where the backend's tensors live: the host for Gloo, the GPU for NCCL
 
-    // Sums a CPU tensor over every rank, in place, and waits for the result.
-    void allReduceSum(torch::Tensor& cpuTensor);
+    // Sums a tensor on `device` over every rank, in place, and waits for the result.
+    void allReduceSum(torch::Tensor& tensor);
     // True on every rank when `flag` is true on any of them (one collective).
     bool anyRank(bool flag);
 };

@@ -143,6 +143,12 @@ void Trainer::warnIfDataChanged()
             log("data warning: " + *warning);
 }
 
+std::string Trainer::lastCheckpointNote() const
+{
+    return lastCheckpoint_.empty() ? " No checkpoint had been written."
+                                   : " The last good checkpoint is kept: " + lastCheckpoint_.string() + ".";
+}
+
 TrainingResult Trainer::outOfMemory(const std::string& error, const torch::Device& device)
 {
     // Nothing of the failed step reached the weights or the optimizer, so the state is a good checkpoint: the
@@ -159,8 +165,7 @@ TrainingResult Trainer::outOfMemory(const std::string& error, const torch::Devic
         kept = " The checkpoint could not be written either (" + std::string(e.what()) + ").";
     }
     if (kept.empty())
-        kept = lastCheckpoint_.empty() ? " No checkpoint had been written."
-                                       : " The last checkpoint is kept: " + lastCheckpoint_.string() + ".";
+        kept = lastCheckpointNote();
     const std::string advice = device.is_cuda()
                                    ? " To need less GPU memory: a smaller batch size or max length, bf16, or fewer "
                                      "target modules (gradient accumulation keeps the effective batch)."
@@ -227,12 +232,8 @@ TrainingResult Trainer::run()
         }
         if (outcome.outOfMemory)
             return outOfMemory(*outcome.error, device_);
-        if (outcome.error) {
-            const std::string kept = lastCheckpoint_.empty()
-                                         ? " No checkpoint had been written."
-                                         : " The last good checkpoint is kept: " + lastCheckpoint_.string();
-            return finish(TrainingStatus::Failed, *outcome.error + kept);
-        }
+        if (outcome.error)
+            return finish(TrainingStatus::Failed, *outcome.error + lastCheckpointNote());
         last_ = outcome.progress;
         if (callbacks_.progress)
             callbacks_.progress(outcome.progress);

@@ -39,8 +39,10 @@ private:
     StepOutcome step();                // one optimizer step over gradientAccumulation micro-batches
     double evaluate();                 // the validation loss (eval mode, no grad)
     void checkpoint();
-    void warnIfDataChanged();
-    TrainingResult outOfMemory(const std::string& error, const torch::Device& device);  // logged once, at a checkpoint or the end
+    void warnIfDataChanged();  // logged once, at a checkpoint or the end
+    // Ends the run after an out-of-memory error, with a checkpoint of the last completed step and advice.
+    TrainingResult outOfMemory(const std::string& error, const torch::Device& device);
+    std::string lastCheckpointNote() const;  // " The last good checkpoint is kept: …" or that there is none
     void saveOutput(TrainingResult& result);
     TrainingResult finish(TrainingStatus status, const std::string& error = {});
     void log(const std::string& message) const;

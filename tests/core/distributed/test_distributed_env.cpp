@@ -111,7 +111,7 @@ private Q_SLOTS:
         auto env = parse(torchrun("1", "2"));
         env.masterPort = 1;  // nothing listens on port 1 here
         try {
-            lora::ProcessGroup::connect(env, std::chrono::seconds(2));
+            lora::ProcessGroup::connect(env, "cpu", std::chrono::seconds(2));
             QFAIL("connected to nothing");
         } catch (const lora::Error& e) {
             const QString message = QString::fromStdString(e.what());
