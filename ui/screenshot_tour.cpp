@@ -2,6 +2,7 @@
 
 #include "adapter/adapter_page.h"
 #include "data/data_page.h"
+#include "inspect/inspect_page.h"
 #include "main_window.h"
 #include "model_page.h"
 #include "runs/runs_model.h"
@@ -69,6 +70,8 @@ void ScreenshotTour::trainThen(void (ScreenshotTour::*next)())
             return fail(QStringLiteral("training failed: %1").arg(QString::fromStdString(result.error)));
         std::fprintf(stderr, "screenshots: trained %lld steps\n",
                      static_cast<long long>(result.finalMetrics ? result.finalMetrics->step : 0));
+        if (firstRunFolder_.isEmpty())
+            firstRunFolder_ = QString::fromStdString(result.adapterDir.string());
         QTimer::singleShot(200, this, next);
     }, Qt::SingleShotConnection);
     page->start();
@@ -136,11 +139,28 @@ void ScreenshotTour::compareRuns()
             return fail(QStringLiteral("the Runs page lists %1 run(s): %2").arg(ids.size()).arg(runs->lastError()));
         connect(runs, &RunsPage::selectionLoaded, this, [this] {
             if (save(QStringLiteral("6-runs.png")))
-                Q_EMIT finished(0);
+                insideTheAdapter();
         }, Qt::SingleShotConnection);
         runs->selectRuns(ids.mid(0, 2));
     }, Qt::SingleShotConnection);
     window_->tabs()->setCurrentWidget(runs);  // reloads the page
+}
+
+void ScreenshotTour::insideTheAdapter()
+{
+    InspectPage* page = window_->inspectPage();
+    window_->tabs()->setCurrentWidget(page);
+    connect(page, &InspectPage::spectraReady, this, [this, page] {
+        const auto* spectra = page->spectra();
+        if (!spectra || spectra->modules.empty())
+            return fail(QStringLiteral("Inside the adapter shows no module of %1").arg(firstRunFolder_));
+        connect(page, &InspectPage::matricesReady, this, [this] {
+            if (save(QStringLiteral("7-inside-the-adapter.png")))
+                Q_EMIT finished(0);
+        }, Qt::SingleShotConnection);
+        page->selectModule(QString::fromStdString(spectra->modules.front().module));
+    }, Qt::SingleShotConnection);
+    page->openFolder(firstRunFolder_);
 }
 
 void ScreenshotTour::fail(const QString& why)

@@ -2,8 +2,9 @@
 // `lora-studio --screenshots DIR`: drives the real app for the documentation — waits for the startup model and
 // dataset, trains a short run on the Train page, generates on the Try it page, then saves a PNG of every page
 // (QWidget::grab of the whole window) to DIR; then trains a second run (rank 2) and saves the Runs page with
-// both runs' curves overlaid and their configs compared (6-runs.png), and quits. Used by scripts/screenshots
-// under Xvfb.
+// both runs' curves overlaid and their configs compared (6-runs.png); then opens the first run on the Inside the
+// adapter page, its newest checkpoint with one module selected (7-inside-the-adapter.png), and quits. Used by
+// scripts/screenshots under Xvfb.
 #include <QObject>
 #include <QString>
 
@@ -26,6 +27,7 @@ private:
     void grabPages();
     void trainSecondRun();
     void compareRuns();
+    void insideTheAdapter();
     bool save(const QString& name);
     void fail(const QString& why);
 
@@ -33,4 +35,5 @@ private:
     QString folder_;
     int steps_;
     int waited_ = 0;
+    QString firstRunFolder_;  // the first run's output folder, replayed on the Inside the adapter page
 };

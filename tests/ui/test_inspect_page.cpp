@@ -142,6 +142,8 @@ private Q_SLOTS:
         page.openFolder(first_);
         QVERIFY(ready.wait(60000));
         auto* panel = page.similarityPanel();
+        // Before a comparison the φ map draws nothing: axes and a colour bar around no data read as a result.
+        QVERIFY(!panel->phiMap()->xAxis->visible());
         QSignalSpy similar(panel, &SimilarityPanel::similarityReady);
         panel->compareWith(second_);
         while (panel->isBusy() || similar.isEmpty())
@@ -152,6 +154,7 @@ private Q_SLOTS:
                                                    *lora::Adapter::load(*model_, second_.toStdString()), phi.module);
         QCOMPARE(panel->phiMap()->rows(), 4);
         QCOMPARE(panel->phiMap()->cols(), 6);
+        QVERIFY(panel->phiMap()->xAxis->visible());
         for (int i = 1; i <= 4; ++i)
             for (int j = 1; j <= 6; ++j)
                 QVERIFY(sameFigure(panel->phiMap()->valueAt(i - 1, j - 1), core.at(i, j)));

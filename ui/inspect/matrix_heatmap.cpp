@@ -16,6 +16,16 @@ MatrixHeatmap::MatrixHeatmap(const QString& objectName, QWidget* parent)
     map_->setInterpolate(false);
     yAxis->setRangeReversed(true);
     setMinimumSize(200, 180);
+    showAxes(false);
+}
+
+// An empty heatmap draws nothing, not axes and a colour bar around no data, which read as a result.
+void MatrixHeatmap::showAxes(bool shown)
+{
+    xAxis->setVisible(shown);
+    yAxis->setVisible(shown);
+    scale_->setVisible(shown);
+    map_->setVisible(shown);
 }
 
 void MatrixHeatmap::clear()
@@ -23,6 +33,7 @@ void MatrixHeatmap::clear()
     rows_ = cols_ = 0;
     map_->data()->clear();
     title_->setText({});
+    showAxes(false);
     replot();
 }
 
@@ -55,6 +66,7 @@ void MatrixHeatmap::setMatrix(int rows, int cols, const std::vector<double>& val
     yAxis->setLabel(rowLabel);
     xAxis->setRange(firstIndex - 0.5, firstIndex + std::max(0, cols - 1) + 0.5);
     yAxis->setRange(firstIndex - 0.5, firstIndex + std::max(0, rows - 1) + 0.5);
+    showAxes(true);
     replot();
 }
 

@@ -21,6 +21,8 @@ public:
     double valueAt(int row, int col) const;
 
 private:
+    void showAxes(bool shown);
+
     QCPColorMap* map_;
     QCPColorScale* scale_;
     QCPTextElement* title_;

@@ -49,6 +49,9 @@ void SimilarityPanel::setModel(std::shared_ptr<lora::Model> model) { model_ = st
 void SimilarityPanel::setFirstAdapter(const QString& folder)
 {
     first_ = folder;
+    if (second_.isEmpty())
+        status_->setText(tr("Compare with… picks a second adapter of the same base model (another rank, seed or "
+                            "dataset) and shows how far the two learned the same directions."));
     start();
 }
 
