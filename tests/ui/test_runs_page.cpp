@@ -105,7 +105,7 @@ private Q_SLOTS:
             }
             QVERIFY(plot->graph(g)->name().contains(QString::fromStdString(shown[g]->name)));
         }
-        page.curves()->setXAxis(RunCurves::XAxis::Tokens);
+        page.curves()->setXAxis(MetricAxis::Tokens);
         QCOMPARE(plot->graph(0)->data()->at(4)->key, 500.0);
         page.curves()->setMetric(QStringLiteral("train/learning_rate"));
         QCOMPARE(plot->graph(1)->data()->at(0)->value, 5e-4);

@@ -143,7 +143,7 @@ private Q_SLOTS:
         QCOMPARE(page->lossPlot()->graph(0)->data()->at(0)->value, history.front().trainLoss);
 
         // The x axis can be switched after the fact: tokens trained on.
-        page->setXAxis(TrainPage::XAxis::Tokens);
+        page->setXAxis(MetricAxis::Tokens);
         QCOMPARE(page->lossPlot()->graph(0)->data()->size(), int(history.size()));
         QCOMPARE(page->lossPlot()->graph(0)->data()->at(int(history.size()) - 1)->key, double(history.back().tokens));
         QCOMPARE(page->lossPlot()->xAxis->label(), QString("Tokens trained on"));
@@ -170,6 +170,31 @@ private Q_SLOTS:
         const auto losses = store.metrics(recorded->id, "train", "loss");
         QCOMPARE(int64_t(losses.size()), result.finalMetrics->step);
         QCOMPARE(losses.front().value, history.front().trainLoss);
+    }
+
+    // A second run in the same window is drawn from its first step, and its evaluation is logged again, although
+    // the first run was longer and evaluated at a later step.
+    void aSecondRunIsDrawnFromItsFirstStep()
+    {
+        MainWindow w;
+        w.show();
+        QVERIFY(prepare(w));
+        TrainPage* page = w.trainPage();
+        auto* log = page->findChild<QPlainTextEdit*>("logView");
+        QSignalSpy finished(page->run(), &TrainingRun::finished);
+        for (const int steps : {6, 3}) {
+            page->setSteps(steps);
+            click(page, "startButton");
+            QVERIFY(finished.wait(120000));
+            QCOMPARE(page->run()->result().status, lora::TrainingStatus::Completed);
+            const auto& history = page->run()->history();
+            QCOMPARE(int(history.size()), steps);
+            QCOMPARE(page->lossPlot()->graph(0)->data()->size(), steps);
+            QCOMPARE(page->lossPlot()->graph(0)->data()->at(0)->value, history.front().trainLoss);
+            QCOMPARE(page->throughputPlot()->graph(0)->data()->size(), steps);
+            QVERIFY2(log->toPlainText().contains(QString("step %1: validation loss").arg(steps)),
+                     qPrintable(log->toPlainText()));
+        }
     }
 
     void problemsAreShownAndTheAppStaysUsable()

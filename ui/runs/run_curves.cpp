@@ -11,10 +11,7 @@
 RunCurves::RunCurves(QWidget* parent)
     : QWidget(parent), plot_(new ThemedPlot), metric_(new QComboBox), xAxis_(new QComboBox), log_(new QCheckBox(tr("Log scale")))
 {
-    xAxis_->addItem(tr("Step"), int(XAxis::Step));
-    xAxis_->addItem(tr("Epoch"), int(XAxis::Epoch));
-    xAxis_->addItem(tr("Tokens"), int(XAxis::Tokens));
-    xAxis_->addItem(tr("Training time (s)"), int(XAxis::WallTime));
+    addMetricAxes(xAxis_);
     auto* controls = new QHBoxLayout;
     controls->addWidget(new QLabel(tr("Metric:")));
     controls->addWidget(metric_, 1);
@@ -54,14 +51,14 @@ void RunCurves::setRuns(std::vector<RunCurveData> runs)
 }
 
 void RunCurves::setMetric(const QString& splitAndName) { metric_->setCurrentText(splitAndName); }
-void RunCurves::setXAxis(XAxis axis) { xAxis_->setCurrentIndex(xAxis_->findData(int(axis))); }
+void RunCurves::setXAxis(MetricAxis axis) { xAxis_->setCurrentIndex(xAxis_->findData(int(axis))); }
 void RunCurves::setLogScale(bool on) { log_->setChecked(on); }
 
 void RunCurves::replot()
 {
     plot_->clearGraphs();
     const auto parts = metric_->currentText().split('/');
-    const auto axis = XAxis(xAxis_->currentData().toInt());
+    const auto axis = metricAxisOf(xAxis_);
     plot_->xAxis->setLabel(xAxis_->currentText());
     plot_->yAxis->setLabel(metric_->currentText());
     const bool log = log_->isChecked();
@@ -80,11 +77,11 @@ void RunCurves::replot()
                 if (log && m.value <= 0)
                     continue;
                 double x = double(m.step);
-                if (axis == XAxis::Epoch)
+                if (axis == MetricAxis::Epoch)
                     x = m.epoch;
-                else if (axis == XAxis::Tokens)
+                else if (axis == MetricAxis::Tokens)
                     x = double(m.tokens);
-                else if (axis == XAxis::WallTime)
+                else if (axis == MetricAxis::WallTime)
                     x = m.wallSeconds;
                 xs << x;
                 ys << m.value;

@@ -3,6 +3,7 @@
 // training time, optionally on a log scale.
 #include "data/themed_plot.h"
 #include "lora/run_store.h"
+#include "train/metric_axis.h"
 
 #include <QString>
 #include <QWidget>
@@ -20,13 +21,12 @@ struct RunCurveData {
 class RunCurves final : public QWidget {
     Q_OBJECT
 public:
-    enum class XAxis { Step, Epoch, Tokens, WallTime };
     explicit RunCurves(QWidget* parent = nullptr);
 
     void setRuns(std::vector<RunCurveData> runs);
     // "train/loss", "val/loss", "train/learning_rate", ...
     void setMetric(const QString& splitAndName);
-    void setXAxis(XAxis axis);
+    void setXAxis(MetricAxis axis);
     void setLogScale(bool on);
 
     QCustomPlot* plot() const { return plot_; }

@@ -6,6 +6,8 @@
 #include "runs/run_database.h"
 #include "train/memory_check.h"
 #include "train/metric_plot.h"
+#include "train/training_charts.h"
+#include "train/training_tips.h"
 #include "settings_column.h"
 
 #include "lora/memory_estimate.h"
@@ -18,7 +20,6 @@
 #include <QFileDialog>
 #include <QFontDatabase>
 #include <QFormLayout>
-#include <QGridLayout>
 #include <QGroupBox>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -42,8 +43,6 @@
 
 namespace {
 
-constexpr double kSmoothing = 0.8;  // TensorBoard-style exponential moving average, debiased
-
 QString duration(double seconds)
 {
     if (!std::isfinite(seconds) || seconds < 0)
@@ -54,36 +53,8 @@ QString duration(double seconds)
     return QStringLiteral("%1:%2").arg(s / 60).arg(s % 60, 2, 10, QChar('0'));
 }
 
-QString number(double v, int precision = 4) { return QLocale().toString(v, 'g', precision); }
+QString number(double v) { return QLocale().toString(v, 'g', 4); }
 
-QString axisTitle(TrainPage::XAxis axis)
-{
-    switch (axis) {
-    case TrainPage::XAxis::Step: return QObject::tr("Step");
-    case TrainPage::XAxis::Epoch: return QObject::tr("Epoch");
-    case TrainPage::XAxis::Tokens: return QObject::tr("Tokens trained on");
-    case TrainPage::XAxis::WallTime: return QObject::tr("Wall time (s)");
-    }
-    return {};
-}
-
-// Each training term explained where it is set: the page teaches as it is used.
-namespace tip {
-QString steps() { return QObject::tr("<b>Steps</b>: optimizer updates to make. Each step reads one batch, computes the loss, and moves the adapter's weights a little against its gradient."); }
-QString batch() { return QObject::tr("<b>Batch size</b>: examples per step. Larger batches give smoother gradients and use more memory; the loss is averaged over every learned token of the batch."); }
-QString lr() { return QObject::tr("<b>Learning rate</b>: how far each step moves the weights (AdamW). LoRA tolerates higher rates than full fine-tuning (1e-4 to 1e-2); too high makes the loss jump or diverge."); }
-QString schedule() { return QObject::tr("<b>Schedule</b>: how the learning rate changes over the run. Constant keeps it; linear decays it to zero at the last step; cosine decays it along a half cosine. All start after the warmup."); }
-QString warmup() { return QObject::tr("<b>Warmup steps</b>: the learning rate rises linearly from 0 over these first steps, so the freshly initialised adapter is not shaken by large early updates."); }
-QString weightDecay() { return QObject::tr("<b>Weight decay</b>: AdamW shrinks every trained weight by lr × decay each step, a gentle pull towards zero that curbs overfitting."); }
-QString evalEvery() { return QObject::tr("<b>Evaluate every</b>: measure the loss on the validation split every N steps (and at the end). 0 evaluates only at the end. A validation loss rising while the training loss falls means memorising."); }
-QString validation() { return QObject::tr("<b>Validation fraction</b>: the share of examples held out of training to measure the validation loss. Shared with the Data page's split."); }
-QString seed() { return QObject::tr("<b>Seed</b>: fixes the adapter's initial weights, the train/validation split, the shuffling and the dropout, so a run can be repeated exactly."); }
-QString output() { return QObject::tr("<b>Output folder</b>: where the adapter (a PEFT folder: adapter_config.json + adapter_model.safetensors) and checkpoints are written. Empty (automatic): a new folder runs/&lt;date-time&gt; in LoRA Studio's data folder."); }
-QString xAxis() { return QObject::tr("<b>X axis</b>: plot against optimizer steps, epochs (passes over the training split), tokens trained on, or wall-clock seconds since Start."); }
-QString loss() { return QObject::tr("<b>Loss</b>: cross-entropy of the next token, averaged over the learned tokens. The raw line is each step's batch; the smoothed line is its moving average; dots are the validation loss on held-out examples."); }
-QString gradNorm() { return QObject::tr("<b>Gradient norm</b>: the size of the gradient of all trained weights before clipping (to 1.0). Spikes warn of a learning rate that is too high."); }
-QString speed() { return QObject::tr("<b>Tokens/s</b>: real (non-padding) tokens trained on per second since Start, pauses excluded."); }
-}  // namespace tip
 
 }  // namespace
 
@@ -93,15 +64,7 @@ TrainPage::TrainPage(QWidget* parent)
       status_(new QLabel),
       progress_(new QProgressBar),
       timing_(new QLabel),
-      stepValue_(new QLabel),
-      lossValue_(new QLabel),
-      valLossValue_(new QLabel),
-      speedValue_(new QLabel),
-      xAxis_(new QComboBox),
-      lossPlot_(new MetricPlot(tr("Loss"), tr("Cross-entropy"))),
-      lrPlot_(new MetricPlot(tr("Learning rate"), tr("Learning rate"))),
-      gradPlot_(new MetricPlot(tr("Gradient norm"), tr("‖g‖ before clipping"))),
-      speedPlot_(new MetricPlot(tr("Throughput"), tr("Tokens/s"))),
+      charts_(new TrainingCharts(run_)),
       log_(new QPlainTextEdit)
 {
     startAction_ = new QAction(tr("&Start Training"), this);
@@ -132,6 +95,7 @@ TrainPage::TrainPage(QWidget* parent)
     connect(&run_, &TrainingRun::recordingFailed, this, &TrainPage::recordingFailed);
     applyDefaults(TrainingDefaults{});
     onStateChanged(run_.state());
+    updateProgress();
 }
 
 QWidget* TrainPage::buildSettings()
@@ -216,18 +180,18 @@ QWidget* TrainPage::buildSettings()
         l->setToolTip(tooltip);  // hovering the term explains it, not only the field
         form->addRow(l, field);
     };
-    addRow(tr("Steps:"), steps_, tip::steps());
-    addRow(tr("Batch size:"), batch_, tip::batch());
-    addRow(tr("Learning rate:"), learningRate_, tip::lr());
-    addRow(tr("Schedule:"), schedule_, tip::schedule());
-    addRow(tr("Warmup steps:"), warmup_, tip::warmup());
-    addRow(tr("Weight decay:"), weightDecay_, tip::weightDecay());
-    addRow(tr("Evaluate every:"), evalEvery_, tip::evalEvery());
-    addRow(tr("Validation fraction:"), validation_, tip::validation());
-    addRow(tr("Seed:"), seed_, tip::seed());
+    addRow(tr("Steps:"), steps_, trainTip::steps());
+    addRow(tr("Batch size:"), batch_, trainTip::batch());
+    addRow(tr("Learning rate:"), learningRate_, trainTip::lr());
+    addRow(tr("Schedule:"), schedule_, trainTip::schedule());
+    addRow(tr("Warmup steps:"), warmup_, trainTip::warmup());
+    addRow(tr("Weight decay:"), weightDecay_, trainTip::weightDecay());
+    addRow(tr("Evaluate every:"), evalEvery_, trainTip::evalEvery());
+    addRow(tr("Validation fraction:"), validation_, trainTip::validation());
+    addRow(tr("Seed:"), seed_, trainTip::seed());
     auto* outputLabel = new QLabel(tr("Output folder:"));
-    outputLabel->setToolTip(tip::output());
-    output_->setToolTip(tip::output());
+    outputLabel->setToolTip(trainTip::output());
+    output_->setToolTip(trainTip::output());
     form->addRow(outputLabel, outputRow);
 
     auto* settings = new QGroupBox(tr("Training settings"));
@@ -281,56 +245,6 @@ QWidget* TrainPage::buildMonitor()
     progressRow->addWidget(progress_, 1);
     progressRow->addWidget(timing_);
 
-    stepValue_->setObjectName("stepValue");
-    lossValue_->setObjectName("lossValue");
-    valLossValue_->setObjectName("valLossValue");
-    speedValue_->setObjectName("speedValue");
-    xAxis_->setObjectName("xAxisCombo");
-    for (XAxis a : {XAxis::Step, XAxis::Epoch, XAxis::Tokens, XAxis::WallTime})
-        xAxis_->addItem(axisTitle(a), int(a));
-    xAxis_->setToolTip(tip::xAxis());
-    auto* axisBox = new QWidget;
-    auto* axisLayout = new QVBoxLayout(axisBox);
-    axisLayout->setContentsMargins(0, 0, 0, 0);
-    axisLayout->setSpacing(1);
-    auto* axisCaption = new QLabel(tr("X axis"));
-    axisCaption->setForegroundRole(QPalette::PlaceholderText);
-    axisLayout->addWidget(axisCaption);
-    axisLayout->addWidget(xAxis_);
-    auto* figures = new QHBoxLayout;
-    figures->addWidget(makeStatTile(tr("Step"), stepValue_, tip::steps()));
-    figures->addWidget(makeStatTile(tr("Loss (smoothed)"), lossValue_, tip::loss()));
-    figures->addWidget(makeStatTile(tr("Validation loss"), valLossValue_, tip::evalEvery()));
-    figures->addWidget(makeStatTile(tr("Tokens/s"), speedValue_, tip::speed()));
-    figures->addWidget(axisBox);
-
-    const QColor main = lossPlot_->barColor();
-    const QColor soft = lossPlot_->secondaryBarColor();
-    lossPlot_->setObjectName("lossPlot");
-    lossPlot_->addSeries(tr("train (raw)"), soft, false, 1.0);
-    lossPlot_->addSeries(tr("train (smoothed)"), main, false, 2.0);
-    lossPlot_->addSeries(tr("validation"), QColor(220, 120, 30), true, 1.5);
-    lossPlot_->showLegend(true);
-    lossPlot_->setToolTip(tip::loss());
-    lrPlot_->setObjectName("learningRatePlot");
-    lrPlot_->addSeries(tr("learning rate"), main);
-    lrPlot_->setToolTip(tip::schedule());
-    gradPlot_->setObjectName("gradNormPlot");
-    gradPlot_->addSeries(tr("gradient norm"), main);
-    gradPlot_->setToolTip(tip::gradNorm());
-    speedPlot_->setObjectName("throughputPlot");
-    speedPlot_->addSeries(tr("tokens/s"), main);
-    speedPlot_->setToolTip(tip::speed());
-    auto* charts = new QWidget;
-    auto* grid = new QGridLayout(charts);
-    grid->setContentsMargins(0, 0, 0, 0);
-    grid->addWidget(lossPlot_, 0, 0, 1, 3);
-    grid->addWidget(lrPlot_, 1, 0);
-    grid->addWidget(gradPlot_, 1, 1);
-    grid->addWidget(speedPlot_, 1, 2);
-    grid->setRowStretch(0, 3);
-    grid->setRowStretch(1, 2);
-
     log_->setObjectName("logView");
     log_->setReadOnly(true);
     log_->setMaximumBlockCount(5000);
@@ -339,7 +253,7 @@ QWidget* TrainPage::buildMonitor()
     log_->setPlaceholderText(tr("The trainer's log appears here."));
 
     auto* split = new QSplitter(Qt::Vertical);
-    split->addWidget(charts);
+    split->addWidget(charts_);
     split->addWidget(log_);
     split->setStretchFactor(0, 4);
     split->setStretchFactor(1, 1);
@@ -351,10 +265,11 @@ QWidget* TrainPage::buildMonitor()
     layout->addWidget(banner_);
     layout->addWidget(status_);
     layout->addLayout(progressRow);
-    layout->addLayout(figures);
     layout->addWidget(split, 1);
 
-    connect(xAxis_, &QComboBox::currentIndexChanged, this, &TrainPage::rebuildPlots);
+    connect(charts_, &TrainingCharts::validationLoss, this, [this](qint64 step, double loss) {
+        appendLog(tr("step %1: validation loss %2").arg(step).arg(number(loss)));
+    });
     return monitor;
 }
 
@@ -399,7 +314,7 @@ void TrainPage::restoreSettings(const QSettings& settings)
     if (settings.contains("train/outputFolder"))
         output_->setText(settings.value("train/outputFolder").toString());
     if (settings.contains("train/xAxis"))
-        xAxis_->setCurrentIndex(std::max(0, xAxis_->findData(settings.value("train/xAxis").toInt())));
+        setXAxis(MetricAxis(settings.value("train/xAxis").toInt()));
 }
 
 void TrainPage::saveSettings(QSettings& settings) const
@@ -414,11 +329,15 @@ void TrainPage::saveSettings(QSettings& settings) const
     settings.setValue("train/seed", seed_->value());
     settings.setValue("train/schedule", schedule_->currentData().toString());
     settings.setValue("train/outputFolder", output_->text().trimmed());
-    settings.setValue("train/xAxis", xAxis_->currentData().toInt());
+    settings.setValue("train/xAxis", int(xAxis()));
 }
 
-void TrainPage::setXAxis(XAxis axis) { xAxis_->setCurrentIndex(xAxis_->findData(int(axis))); }
-TrainPage::XAxis TrainPage::xAxis() const { return static_cast<XAxis>(xAxis_->currentData().toInt()); }
+void TrainPage::setXAxis(MetricAxis axis) { charts_->setXAxis(axis); }
+MetricAxis TrainPage::xAxis() const { return charts_->xAxis(); }
+MetricPlot* TrainPage::lossPlot() const { return charts_->lossPlot(); }
+MetricPlot* TrainPage::learningRatePlot() const { return charts_->learningRatePlot(); }
+MetricPlot* TrainPage::gradNormPlot() const { return charts_->gradNormPlot(); }
+MetricPlot* TrainPage::throughputPlot() const { return charts_->throughputPlot(); }
 void TrainPage::setSteps(int steps) { steps_->setValue(steps); }
 void TrainPage::setValidationFraction(double fraction) { validation_->setValue(fraction); }
 void TrainPage::setSeed(quint64 seed) { seed_->setValue(int(std::min<quint64>(seed, quint64(std::numeric_limits<int>::max())))); }
@@ -477,8 +396,6 @@ void TrainPage::start()
         return;
     banner_->clearMessage();
     log_->clear();
-    lastValLogged_ = 0;
-    rebuildPlots();
     appendLog(tr("Output folder: %1").arg(QDir::toNativeSeparators(QString::fromStdU16String(config->outputDir.u16string()))));
     beginRun(*config, {});
 }
@@ -489,6 +406,8 @@ void TrainPage::beginRun(const lora::TrainingConfig& config, const RunRecording&
     if (database_)
         where.database = database_->path();
     run_.start(config, where);
+    charts_->reset();  // after start, which empties the history: the new run is drawn from its first step
+    updateProgress();
 }
 
 void TrainPage::loadConfig(const lora::TrainingConfig& config, int64_t totalSteps, const QString& origin)
@@ -536,8 +455,6 @@ void TrainPage::resumeRecordedRun(const lora::RunRecord& run)
     }
     banner_->clearMessage();
     log_->clear();
-    lastValLogged_ = 0;
-    rebuildPlots();
     appendLog(tr("Resuming run #%1 “%2” (output folder %3)")
                   .arg(run.id)
                   .arg(QString::fromStdString(run.name))
@@ -675,59 +592,8 @@ void TrainPage::updateActions()
 
 void TrainPage::onMetrics()
 {
-    appendPoints(drawn_);
+    charts_->drawNew();
     updateProgress();
-}
-
-void TrainPage::rebuildPlots()
-{
-    for (MetricPlot* p : {lossPlot_, lrPlot_, gradPlot_, speedPlot_}) {
-        p->clearData();
-        p->setXLabel(axisTitle(xAxis()));
-    }
-    drawn_ = 0;
-    smoothed_ = 0;
-    smoothWeight_ = 0;
-    appendPoints(0);
-    updateProgress();
-}
-
-double TrainPage::xOf(size_t i) const
-{
-    const auto& p = run_.history()[i];
-    switch (xAxis()) {
-    case XAxis::Step: return double(p.step);
-    case XAxis::Epoch: return p.epoch;
-    case XAxis::Tokens: return double(p.tokens);
-    case XAxis::WallTime: return i < run_.wallSeconds().size() ? run_.wallSeconds()[i] : p.elapsedSeconds;
-    }
-    return double(p.step);
-}
-
-void TrainPage::appendPoints(size_t from)
-{
-    const auto& h = run_.history();
-    for (size_t i = from; i < h.size(); ++i) {
-        const auto& p = h[i];
-        const double x = xOf(i);
-        smoothWeight_ = smoothWeight_ * kSmoothing + (1 - kSmoothing);
-        smoothed_ = smoothed_ * kSmoothing + (1 - kSmoothing) * p.trainLoss;
-        lossPlot_->append(0, x, p.trainLoss);
-        lossPlot_->append(1, x, smoothed_ / smoothWeight_);
-        if (p.valLoss) {
-            lossPlot_->append(2, x, *p.valLoss);
-            if (p.step > lastValLogged_) {
-                lastValLogged_ = p.step;
-                appendLog(tr("step %1: validation loss %2").arg(p.step).arg(number(*p.valLoss)));
-            }
-        }
-        lrPlot_->append(0, x, p.learningRate);
-        gradPlot_->append(0, x, p.gradNorm);
-        speedPlot_->append(0, x, p.tokensPerSecond);
-    }
-    drawn_ = h.size();
-    for (MetricPlot* p : {lossPlot_, lrPlot_, gradPlot_, speedPlot_})
-        p->redraw();
 }
 
 void TrainPage::updateProgress()
@@ -737,22 +603,12 @@ void TrainPage::updateProgress()
         progress_->setRange(0, std::max(1, steps_->value()));
         progress_->setValue(0);
         timing_->setText(tr("elapsed — · remaining —"));
-        for (QLabel* l : {stepValue_, lossValue_, valLossValue_, speedValue_})
-            l->setText(QStringLiteral("—"));
         return;
     }
     const auto& p = h.back();
     progress_->setRange(0, int(std::max<int64_t>(1, p.totalSteps)));
     progress_->setValue(int(p.step));
     timing_->setText(tr("elapsed %1 · remaining %2").arg(duration(p.elapsedSeconds), duration(p.etaSeconds)));
-    stepValue_->setText(tr("%1 / %2").arg(p.step).arg(p.totalSteps));
-    lossValue_->setText(number(smoothWeight_ > 0 ? smoothed_ / smoothWeight_ : p.trainLoss));
-    for (auto it = h.rbegin(); it != h.rend(); ++it)
-        if (it->valLoss) {
-            valLossValue_->setText(number(*it->valLoss));
-            break;
-        }
-    speedValue_->setText(QLocale().toString(p.tokensPerSecond, 'f', 0));
 }
 
 void TrainPage::onFinished(const lora::TrainingResult& result)

@@ -1,8 +1,8 @@
 #pragma once
-// The Train page: training settings (with tooltips that teach each term), start / pause / resume / stop,
-// live charts of the loss (raw, smoothed, validation), learning rate, gradient norm and tokens/s against a
-// chosen x axis (step, epoch, tokens, wall time), a progress bar with elapsed and remaining time, and the log.
+// The Train page: training settings (with tooltips that teach each term), start / pause / resume / stop, a
+// progress bar with elapsed and remaining time, the live charts (TrainingCharts), and the log.
 // The run itself is a TrainingRun: a worker on its own QThread; this page only draws what it reports.
+#include "train/metric_axis.h"
 #include "train/training_defaults.h"
 #include "train/training_run.h"
 
@@ -29,6 +29,7 @@ class QPushButton;
 class QSettings;
 class QSpinBox;
 class RunDatabase;
+class TrainingCharts;
 namespace lora {
 struct RunRecord;
 }
@@ -51,9 +52,6 @@ struct TrainInputs {
 class TrainPage final : public QWidget {
     Q_OBJECT
 public:
-    enum class XAxis { Step, Epoch, Tokens, WallTime };
-    Q_ENUM(XAxis)
-
     explicit TrainPage(QWidget* parent = nullptr);
 
     void setInputsProvider(std::function<TrainInputs()> provider) { inputs_ = std::move(provider); }
@@ -90,14 +88,15 @@ public:
     QAction* startAction() const { return startAction_; }
     QAction* pauseAction() const { return pauseAction_; }
     QAction* stopAction() const { return stopAction_; }
-    MetricPlot* lossPlot() const { return lossPlot_; }
-    MetricPlot* learningRatePlot() const { return lrPlot_; }
-    MetricPlot* gradNormPlot() const { return gradPlot_; }
-    MetricPlot* throughputPlot() const { return speedPlot_; }
+    TrainingCharts* charts() const { return charts_; }
+    MetricPlot* lossPlot() const;
+    MetricPlot* learningRatePlot() const;
+    MetricPlot* gradNormPlot() const;
+    MetricPlot* throughputPlot() const;
     QString statusText() const;
 
-    void setXAxis(XAxis axis);
-    XAxis xAxis() const;
+    void setXAxis(MetricAxis axis);
+    MetricAxis xAxis() const;
     void setSteps(int steps);
     void setValidationFraction(double fraction);
     void setSeed(quint64 seed);
@@ -116,9 +115,6 @@ private:
     void onStateChanged(TrainingRun::State state);
     void onMetrics();
     void onFinished(const lora::TrainingResult& result);
-    void rebuildPlots();
-    void appendPoints(size_t from);
-    double xOf(size_t index) const;
     void updateProgress();
     void updateActions();
     void appendLog(const QString& line);
@@ -131,10 +127,6 @@ private:
     RunDatabase* database_ = nullptr;
     std::optional<lora::TrainingConfig> loaded_;  // Run Again's settings, the base of the next runs' configs
     std::function<qint64(const QString&)> availableMemory_;
-    size_t drawn_ = 0;       // history entries already in the plots
-    double smoothed_ = 0;    // exponential moving average of the training loss
-    double smoothWeight_ = 0;
-    int64_t lastValLogged_ = 0;
 
     QAction* startAction_;
     QAction* pauseAction_;
@@ -159,14 +151,6 @@ private:
     QLabel* status_;
     QProgressBar* progress_;
     QLabel* timing_;
-    QLabel* stepValue_;
-    QLabel* lossValue_;
-    QLabel* valLossValue_;
-    QLabel* speedValue_;
-    QComboBox* xAxis_;
-    MetricPlot* lossPlot_;
-    MetricPlot* lrPlot_;
-    MetricPlot* gradPlot_;
-    MetricPlot* speedPlot_;
+    TrainingCharts* charts_;
     QPlainTextEdit* log_;
 };
