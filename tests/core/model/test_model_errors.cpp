@@ -109,7 +109,7 @@ const std::vector<Case>& cases()
         {"pickle-only folder", "gpt2",
          [](const auto& dir) {
              std::filesystem::remove(dir / "model.safetensors");
-             test::writeText(dir / "pytorch_model.bin", std::string("PK\x03\x04 not really a pickle", 26));
+             test::writeText(dir / "pytorch_model.bin", std::string("PK\x03\x04 not really a pickle"));
          },
          {"pytorch_model.bin", "safetensors"}},
         {"no weights at all", "llama", [](const auto& dir) { std::filesystem::remove(dir / "model.safetensors"); },
