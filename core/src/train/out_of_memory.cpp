@@ -9,7 +9,10 @@ namespace lora::train {
 
 namespace {
 constexpr std::string_view kCpuAllocator = "DefaultCPUAllocator: ";
-}
+// CUDA's caching allocator says how much it wanted and how much was free, then a paragraph of allocator
+// statistics and tuning advice; the user's line ends with the free memory.
+constexpr std::string_view kCudaFreeSentenceEnd = " is free.";
+}  // namespace
 
 bool isOutOfMemory(const std::exception& e)
 {
@@ -29,6 +32,8 @@ std::string outOfMemoryLine(const std::exception& e)
         text.erase(0, at + kCpuAllocator.size());
     if (const auto end = text.find('\n'); end != std::string::npos)
         text.erase(end);
+    if (const auto free = text.find(kCudaFreeSentenceEnd); free != std::string::npos)
+        text.erase(free + kCudaFreeSentenceEnd.size());
     return text.empty() ? std::string("out of memory") : text;
 }
 

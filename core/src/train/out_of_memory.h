@@ -9,8 +9,8 @@ namespace lora::train {
 
 bool isOutOfMemory(const std::exception& e);
 
-// One line for the user: the allocator's own sentence (how much it tried to allocate), without torch's
-// "[enforce fail at ...]" prefix or the C++ stack trace that follows.
+// One line for the user: the allocator's own sentence (how much it tried to allocate, and on CUDA how much was
+// free), without torch's "[enforce fail at ...]" prefix, CUDA's allocator statistics or the C++ stack trace.
 std::string outOfMemoryLine(const std::exception& e);
 
 }  // namespace lora::train
