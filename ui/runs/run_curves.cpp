@@ -6,7 +6,21 @@
 #include <QLabel>
 #include <QVBoxLayout>
 
+#include <iterator>
 #include <set>
+
+namespace {
+
+// Ten colours that stay apart from each other and readable on a white plot (Tableau 10, matplotlib's default
+// cycle); hues stepped around the circle gave yellows that vanished on white.
+QColor runColor(int i)
+{
+    static const QRgb kColors[] = {0x1f77b4, 0xff7f0e, 0x2ca02c, 0xd62728, 0x9467bd,
+                                   0x8c564b, 0xe377c2, 0x7f7f7f, 0xbcbd22, 0x17becf};
+    return QColor(kColors[i % std::size(kColors)]);
+}
+
+}  // namespace
 
 RunCurves::RunCurves(QWidget* parent)
     : QWidget(parent), plot_(new ThemedPlot), metric_(new QComboBox), xAxis_(new QComboBox), log_(new QCheckBox(tr("Log scale")))
@@ -88,7 +102,7 @@ void RunCurves::replot()
             }
             auto* graph = plot_->addGraph();
             graph->setName(QStringLiteral("#%1 %2").arg(r.run.id).arg(QString::fromStdString(r.run.name)));
-            graph->setPen(QPen(QColor::fromHsv((i++ * 67) % 360, 200, 210), 1.5));
+            graph->setPen(QPen(runColor(i++), 1.5));
             graph->setData(xs, ys, true);
         }
     }
