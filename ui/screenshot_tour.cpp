@@ -7,6 +7,8 @@
 #include "model_page.h"
 #include "runs/runs_model.h"
 #include "runs/runs_page.h"
+#include "sweep/sweep_builder.h"
+#include "sweep/sweep_page.h"
 #include "train/train_page.h"
 #include "tryit/try_page.h"
 
@@ -156,11 +158,33 @@ void ScreenshotTour::insideTheAdapter()
             return fail(QStringLiteral("Inside the adapter shows no module of %1").arg(firstRunFolder_));
         connect(page, &InspectPage::matricesReady, this, [this] {
             if (save(QStringLiteral("7-inside-the-adapter.png")))
-                Q_EMIT finished(0);
+                sweep();
         }, Qt::SingleShotConnection);
         page->selectModule(QString::fromStdString(spectra->modules.front().module));
     }, Qt::SingleShotConnection);
     page->openFolder(firstRunFolder_);
+}
+
+void ScreenshotTour::sweep()
+{
+    SweepPage* page = window_->sweepPage();
+    window_->tabs()->setCurrentWidget(page);
+    SweepBuilder* grid = page->builder();
+    grid->setRanks({2, 4, 8});
+    grid->setPresets({lora::TargetPreset::QueryValue, lora::TargetPreset::AllLinear});
+    grid->setLayerRanges(QStringLiteral("all"));
+    grid->setSeeds(QStringLiteral("1"));
+    grid->setSteps(steps_);
+    connect(page, &SweepPage::sweepFinished, this, [this, page](const QString& status) {
+        if (status != QStringLiteral("completed"))
+            return fail(QStringLiteral("the sweep ended %1: %2").arg(status, page->statusText()));
+        connect(page, &SweepPage::loaded, this, [this] {
+            if (save(QStringLiteral("8-sweeps.png")))
+                Q_EMIT finished(0);
+        }, Qt::SingleShotConnection);
+    }, Qt::SingleShotConnection);
+    if (!page->startSweep())
+        fail(QStringLiteral("the sweep did not start: %1").arg(page->statusText()));
 }
 
 void ScreenshotTour::fail(const QString& why)

@@ -3,8 +3,9 @@
 // dataset, trains a short run on the Train page, generates on the Try it page, then saves a PNG of every page
 // (QWidget::grab of the whole window) to DIR; then trains a second run (rank 2) and saves the Runs page with
 // both runs' curves overlaid and their configs compared (6-runs.png); then opens the first run on the Inside the
-// adapter page, its newest checkpoint with one module selected (7-inside-the-adapter.png), and quits. Used by
-// scripts/screenshots under Xvfb.
+// adapter page, its newest checkpoint with one module selected (7-inside-the-adapter.png); then runs a small sweep
+// (ranks 2, 4, 8 × q+v and all-linear) and saves the Sweeps page with its Pareto chart (8-sweeps.png), and quits.
+// Used by scripts/screenshots under Xvfb.
 #include <QObject>
 #include <QString>
 
@@ -28,6 +29,7 @@ private:
     void trainSecondRun();
     void compareRuns();
     void insideTheAdapter();
+    void sweep();
     bool save(const QString& name);
     void fail(const QString& why);
 

@@ -108,6 +108,8 @@ private Q_SLOTS:
         QCOMPARE(chart->frontGraph()->lineStyle(), QCPGraph::lsStepLeft);
         QCOMPARE(chart->frontRunIds(), (std::vector<int64_t>{runIds_[0], runIds_[1]}));
         QCOMPARE(chart->xAxis->scaleType(), QCPAxis::stLogarithmic);
+        // Few points: each is labelled with its cell's rank and targets (one layer range and one seed: not named).
+        QCOMPARE(chart->labels(), (QStringList{"r2 qv", "r4 qv", "r2 all-linear", "r4 all-linear"}));
 
         // Hover: the point under the mouse describes its cell. Click: it asks for its run.
         const int costliest = 3;  // cell 3: rank 4, all-linear, 600 parameters

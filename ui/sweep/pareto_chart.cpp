@@ -4,10 +4,12 @@
 #include <QToolTip>
 
 #include <cmath>
+#include <set>
 
 namespace {
 
 constexpr double kHitPixels = 8;
+constexpr size_t kLabelAllUpTo = 12;  // more points than this: only the front's are labelled
 
 double xOf(const lora::SweepResult& r, lora::SweepCost cost)
 {
@@ -49,6 +51,7 @@ void ParetoChart::paletteChanged()
 void ParetoChart::clearResults()
 {
     plotted_.clear();
+    labelPoints();
     points_->data()->clear();
     front_->data()->clear();
     xAxis->setLabel(tr("Trainable parameters"));
@@ -85,7 +88,53 @@ void ParetoChart::setResults(const std::vector<lora::SweepResult>& results, lora
         const double pad = std::max(1e-3, (*ymax - *ymin) * 0.1);
         yAxis->setRange(*ymin - pad, *ymax + pad);
     }
+    labelPoints();
     replot();
+}
+
+// A label names what varies across the sweep's cells: the rank and targets always, the layers and the seed when
+// the sweep has more than one of them.
+void ParetoChart::labelPoints()
+{
+    for (QCPItemText* label : labels_)
+        removeItem(label);
+    labels_.clear();
+    std::set<std::string> layerRanges;
+    std::set<uint64_t> seeds;
+    for (const auto& r : plotted_)
+        if (r.cell) {
+            layerRanges.insert(r.cell->layers.text);
+            seeds.insert(r.cell->seed);
+        }
+    QFont font = this->font();
+    font.setPointSizeF(font.pointSizeF() * 0.85);
+    for (const auto& r : plotted_) {
+        if (!r.cell || (!r.onFront && plotted_.size() > kLabelAllUpTo))
+            continue;
+        QString text = QStringLiteral("r%1 %2").arg(r.cell->rank).arg(QString::fromStdString(lora::targetPresetId(r.cell->preset)));
+        if (layerRanges.size() > 1)
+            text += QStringLiteral(" L%1").arg(QString::fromStdString(r.cell->layers.text));
+        if (seeds.size() > 1)
+            text += QStringLiteral(" s%1").arg(r.cell->seed);
+        auto* label = new QCPItemText(this);
+        label->position->setType(QCPItemPosition::ptPlotCoords);
+        label->position->setCoords(xOf(r, cost_), *r.quality);
+        label->setPositionAlignment(Qt::AlignLeft | Qt::AlignBottom);
+        label->setPadding(QMargins(6, 0, 0, 3));
+        label->setFont(font);
+        label->setColor(palette().color(QPalette::Text));
+        label->setText(text);
+        label->setClipToAxisRect(true);
+        labels_.push_back(label);
+    }
+}
+
+QStringList ParetoChart::labels() const
+{
+    QStringList texts;
+    for (const QCPItemText* label : labels_)
+        texts << label->text();
+    return texts;
 }
 
 std::vector<int64_t> ParetoChart::frontRunIds() const

@@ -1,7 +1,8 @@
 #pragma once
 // A sweep's runs on one chart: cost (trainable parameters, or adapter MB) on a log x axis against quality (best
 // validation loss), one point per run, the Pareto front drawn as a step line through the runs nothing beats on
-// both. Hovering a point shows its configuration; clicking it asks for that run to be opened.
+// both. Points are labelled with what distinguishes their cell ("r4 qv"): the front's always, every point's when there
+// are few enough to read. Hovering a point shows its configuration; clicking it asks for that run to be opened.
 #include "data/themed_plot.h"
 
 #include "lora/sweep.h"
@@ -25,6 +26,7 @@ public:
     int pointAt(const QPoint& pos) const;
     QPoint pixelOf(int index) const;
     QString describe(int index) const;  // the tooltip of a plotted run
+    QStringList labels() const;         // the point labels drawn, in cost order
 
 Q_SIGNALS:
     void runClicked(qint64 runId);
@@ -35,8 +37,10 @@ protected:
 private:
     void onMouseMove(QMouseEvent* event);
     void onMousePress(QMouseEvent* event);
+    void labelPoints();
 
     QCPGraph* points_;
+    std::vector<QCPItemText*> labels_;
     QCPGraph* front_;
     std::vector<lora::SweepResult> plotted_;
     lora::SweepCost cost_ = lora::SweepCost::TrainableParameters;

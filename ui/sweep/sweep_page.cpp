@@ -14,6 +14,7 @@
 #include <QPlainTextEdit>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QScrollBar>
 #include <QSettings>
 #include <QSplitter>
 #include <QToolButton>
@@ -273,7 +274,18 @@ void SweepPage::updateActions()
     exportReportAction_->setEnabled(sweeps_->count() > 0);
 }
 
-void SweepPage::appendLog(const QString& line) { log_->appendPlainText(line); }
+void SweepPage::appendLog(const QString& line)
+{
+    // Follow the end unless the user scrolled up to read. appendPlainText alone loses the end once wrapped lines
+    // re-lay out the (block-counting) scroll range while the page is hidden behind another tab.
+    QScrollBar* bar = log_->verticalScrollBar();
+    const bool following = bar->value() >= bar->maximum() - 1;
+    log_->appendPlainText(line);
+    if (following) {
+        log_->moveCursor(QTextCursor::End);
+        log_->ensureCursorVisible();
+    }
+}
 
 void SweepPage::setDatabase(std::filesystem::path db)
 {
