@@ -74,10 +74,13 @@ private Q_SLOTS:
         page.setMaxNewTokens(100);
         QSignalSpy done(&page, &TryPage::generationFinished);
         page.generate();
-        page.cancel();  // before the worker emitted its first token
+        // At once, while the base pane generates: the worker thread may already have produced a token or two (it
+        // started with generate()), but it stops before the next one, and the adapter pane never starts.
+        page.cancel();
         QVERIFY(done.wait(60000));
-        QVERIFY2(stats(page, "baseStats").contains("stopped by cancelled"), qPrintable(stats(page, "baseStats")));
-        QVERIFY(page.baseText().isEmpty());
+        const QString base = stats(page, "baseStats");
+        QVERIFY2(base.contains("stopped by cancelled"), qPrintable(base));
+        QVERIFY2(base.section(' ', 0, 0).toInt() < 100, qPrintable(base));
         QVERIFY(page.adapterText().isEmpty());
     }
 

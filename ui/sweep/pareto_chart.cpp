@@ -46,6 +46,8 @@ void ParetoChart::paletteChanged()
     points_->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, dot.darker(130), dot, 7));
     front_->setPen(QPen(barColor(), 2));
     front_->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, barColor(), barColor(), 9));
+    for (QCPItemText* label : labels_)
+        label->setColor(palette().color(QPalette::Text));
 }
 
 void ParetoChart::clearResults()
@@ -111,7 +113,8 @@ void ParetoChart::labelPoints()
     for (const auto& r : plotted_) {
         if (!r.cell || (!r.onFront && plotted_.size() > kLabelAllUpTo))
             continue;
-        QString text = QStringLiteral("r%1 %2").arg(r.cell->rank).arg(QString::fromStdString(lora::targetPresetId(r.cell->preset)));
+        QString text = QStringLiteral("r%1 %2").arg(r.cell->rank).arg(
+            QString::fromStdString(lora::targetPresetId(r.cell->preset)));
         if (layerRanges.size() > 1)
             text += QStringLiteral(" L%1").arg(QString::fromStdString(r.cell->layers.text));
         if (seeds.size() > 1)
