@@ -88,7 +88,6 @@ public:
     QAction* startAction() const { return startAction_; }
     QAction* pauseAction() const { return pauseAction_; }
     QAction* stopAction() const { return stopAction_; }
-    TrainingCharts* charts() const { return charts_; }
     MetricPlot* lossPlot() const;
     MetricPlot* learningRatePlot() const;
     MetricPlot* gradNormPlot() const;

@@ -64,7 +64,6 @@ bool ProcessGroup::hasNccl()
 std::shared_ptr<ProcessGroup> ProcessGroup::connect(const DistributedEnv& env, const std::string& device,
                                                     std::chrono::seconds timeout)
 {
-    const torch::Device trainingDevice(device);
     auto impl = std::make_unique<Impl>();
     impl->rank = env.rank;
     impl->worldSize = env.worldSize;
@@ -77,7 +76,7 @@ std::shared_ptr<ProcessGroup> ProcessGroup::connect(const DistributedEnv& env, c
         options.timeout = timeout;
         impl->store = c10::make_intrusive<c10d::TCPStore>(env.masterAddr, options);
 #ifdef LORA_WITH_NCCL
-        if (trainingDevice.is_cuda()) {
+        if (const torch::Device trainingDevice(device); trainingDevice.is_cuda()) {
             const auto gpu = trainingDevice.has_index() ? trainingDevice.index()
                                                         : static_cast<c10::DeviceIndex>(env.localRank);
             impl->device = torch::Device(torch::kCUDA, gpu);
