@@ -1,7 +1,5 @@
-"""Shared by the GGUF export tests: PEFT adapters with every tensor non-zero, lora-cli export, and our GGUF read
-back with the `gguf` package."""
-import os
-import subprocess
+"""Shared by the GGUF export tests: PEFT adapters with every tensor non-zero, and our GGUF read back with the `gguf`
+package. lora-cli itself comes from cli_support."""
 from pathlib import Path
 
 import numpy as np
@@ -10,16 +8,7 @@ from gguf import GGUFReader
 from peft import LoraConfig, get_peft_model
 from transformers import AutoModelForCausalLM
 
-CLI = os.environ["LORA_CLI"]
-MODELS = Path(os.environ["LORA_FIXTURES_DIR"]) / "models"
-
-
-def cli(*args, expect: int = 0) -> subprocess.CompletedProcess:
-    out = subprocess.run([CLI, *map(str, args)], capture_output=True, text=True, timeout=300)
-    if out.returncode != expect:
-        raise AssertionError(f"lora-cli {' '.join(map(str, args))}: exit {out.returncode}, expected {expect}\n"
-                             f"{out.stdout.strip()}\n{out.stderr.strip()}")
-    return out
+from cli_support import MODELS, cli  # noqa: F401  (re-exported for the GGUF tests)
 
 
 def make_peft_adapter(model: str, out: Path, seed: int = 0, **config) -> dict[str, float]:
