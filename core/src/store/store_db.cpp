@@ -2,7 +2,10 @@
 
 #include <sqlite3.h>
 
+#include <SQLiteCpp/Statement.h>
+
 #include <chrono>
+#include <thread>
 
 namespace lora::store {
 
@@ -15,7 +18,13 @@ namespace {
 
 void refuseForeign(const std::filesystem::path& file, SQLite::Database& db)
 {
-    const int version = db.execAndGet("PRAGMA user_version").getInt();
+    // One statement, so one snapshot: read apart, another connection making the schema of a new file between the
+    // two reads would show version 0 with tables, which looks like someone else's database.
+    SQLite::Statement header(db, "SELECT (SELECT user_version FROM pragma_user_version), "
+                                 "(SELECT count(*) FROM sqlite_master)");
+    header.executeStep();
+    const int version = header.getColumn(0).getInt();
+    const int64_t tables = header.getColumn(1).getInt64();
     const auto fresh = RunStore::freshPathBeside(file);
     if (version > RunStore::kSchemaVersion)
         throw StoreError(StoreError::Kind::TooNew, file,
@@ -24,12 +33,30 @@ void refuseForeign(const std::filesystem::path& file, SQLite::Database& db)
                              std::to_string(RunStore::kSchemaVersion) + "). Update LoRA Studio, or go on with a new "
                              "database, " + fresh.string() + "; this file is left untouched.",
                          fresh);
-    if (version == 0 && db.execAndGet("SELECT count(*) FROM sqlite_master").getInt64() > 0)
+    if (version == 0 && tables > 0)
         throw StoreError(StoreError::Kind::Corrupt, file,
                          file.string() + ": is an SQLite database but not a LoRA Studio run database (it has tables "
                                          "of its own). It is left untouched; go on with a new database, " +
                              fresh.string() + ".",
                          fresh);
+}
+
+// Switching a file to WAL needs it alone. Two connections switching a new file at once would each hold a shared
+// lock and wait for the other's, so SQLite answers one of them SQLITE_BUSY at once, without the busy handler. That
+// one lets go, waits and tries again (the mode is then usually set already), within the same busy timeout.
+void switchToWal(SQLite::Database& db, std::chrono::milliseconds busy)
+{
+    const auto deadline = std::chrono::steady_clock::now() + busy;
+    for (;;) {
+        try {
+            db.exec("PRAGMA journal_mode=WAL");
+            return;
+        } catch (const SQLite::Exception& e) {
+            if ((e.getErrorCode() & 0xff) != SQLITE_BUSY || std::chrono::steady_clock::now() >= deadline)
+                throw;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
 }
 
 }  // namespace
@@ -44,7 +71,7 @@ std::unique_ptr<SQLite::Database> openConnection(const std::filesystem::path& fi
         // Reading the header first: a file that is not a database, or not ours, or of a newer schema, is refused
         // here, before switching it to WAL would write to it.
         refuseForeign(file, *db);
-        db->exec("PRAGMA journal_mode=WAL");
+        switchToWal(*db, busy);
         db->exec("PRAGMA foreign_keys=ON");
         db->exec("PRAGMA synchronous=NORMAL");
         return db;

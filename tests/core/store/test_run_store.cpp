@@ -15,6 +15,8 @@
 #include <cstdlib>
 #include <fstream>
 #include <sys/wait.h>
+#include <thread>
+#include <vector>
 #include <unistd.h>
 
 namespace fs = std::filesystem;
@@ -108,6 +110,31 @@ private Q_SLOTS:
         QCOMPARE(db.execAndGet("PRAGMA journal_mode").getString(), std::string("wal"));
         for (const char* table : {"runs", "metrics", "checkpoints", "adapters"})
             QVERIFY2(db.tableExists(table), table);
+    }
+
+    // The GUI's Runs page and its training worker open a new file at the same moment; each must see either an
+    // empty file or our schema, never the other's half-made one as "an SQLite database with tables of its own".
+    void aNewFileOpenedByManyAtOnceIsOursForEach()
+    {
+        constexpr int kFiles = 40;
+        constexpr int kOpeners = 4;
+        for (int f = 0; f < kFiles; ++f) {
+            const auto file = dir() / "race" / ("runs-" + std::to_string(f) + ".sqlite");
+            std::vector<std::string> errors(kOpeners);
+            std::vector<std::thread> openers;
+            for (int i = 0; i < kOpeners; ++i)
+                openers.emplace_back([&, i] {
+                    try {
+                        RunStore store(file);
+                    } catch (const std::exception& e) {
+                        errors[size_t(i)] = e.what();
+                    }
+                });
+            for (auto& t : openers)
+                t.join();
+            for (const auto& e : errors)
+                QVERIFY2(e.empty(), e.c_str());
+        }
     }
 
     void migratesFromEveryOlderVersion_data()
