@@ -39,20 +39,28 @@ HeadLoss causalLmHeadLoss(const torch::Tensor& hidden, const torch::Tensor& head
         const auto hc = all ? h.narrow(0, start, len) : h.index_select(0, idx);
         const auto tc = (all ? targets.narrow(0, start, len) : targets.index_select(0, idx)).unsqueeze(1);
         auto logits = torch::mm(hc, weightT).to(torch::kFloat32);  // [len, vocab]
-        const auto lse = logits.logsumexp(1, /*keepdim=*/true);
-        // cross-entropy = logsumexp - logit of the target
-        summed.add_((lse - logits.gather(1, tc)).sum());
+        const auto target = logits.gather(1, tc);
+        // cross-entropy = logsumexp - logit of the target, the logsumexp formed in the logits buffer:
+        // e = exp(logits - max), lse = max + log(sum e). (at::logsumexp allocates a chunk-sized temporary, which
+        // costs a page fault per 4 KiB every chunk of every step.)
+        const auto rowMax = logits.amax(1, /*keepdim=*/true);
+        auto e = logits.sub_(rowMax).exp_();
+        const auto rowSum = e.sum(1, /*keepdim=*/true);
+        summed.add_((rowMax + rowSum.log() - target).sum());
         if (!withGrad)
             continue;
-        // softmax - onehot, in place in the logits buffer: exp(logits - lse), then 1 off each target.
-        auto g = logits.sub_(lse).exp_();
-        g.scatter_add_(1, tc, torch::full({len, 1}, -1.0f, g.options()));
-        g.mul_(gradScale);
-        const auto gh = torch::mm(g.to(headWeight.scalar_type()), headWeight);  // [len, H]
-        if (all)
-            grad.narrow(0, start, len).copy_(gh);
-        else
-            grad.index_copy_(0, idx, gh);
+        // (softmax - onehot) * gradScale, in place: e * (gradScale / sum e), then gradScale off each target.
+        e.mul_(rowSum.reciprocal().mul_(gradScale));
+        e.scatter_add_(1, tc, torch::full({len, 1}, -gradScale, e.options()));
+        const auto g = e.to(headWeight.scalar_type());
+        if (all && grad.scalar_type() == g.scalar_type()) {
+            auto rows = grad.narrow(0, start, len);  // contiguous: whole rows of grad
+            torch::mm_out(rows, g, headWeight);
+        } else if (all) {
+            grad.narrow(0, start, len).copy_(torch::mm(g, headWeight));
+        } else {
+            grad.index_copy_(0, idx, torch::mm(g, headWeight).to(grad.scalar_type()));
+        }
     }
     out.summed = summed;
     if (withGrad) {
