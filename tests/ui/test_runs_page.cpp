@@ -8,6 +8,7 @@
 #include "runs/runs_page.h"
 
 #include <QLineEdit>
+#include <QPushButton>
 #include <QSignalSpy>
 #include <QSortFilterProxyModel>
 #include <QTableView>
@@ -88,12 +89,28 @@ private Q_SLOTS:
         RunsPage page(db_);
         QSignalSpy loaded(&page, &RunsPage::loaded);
         QVERIFY(loaded.wait(10000));
+        // Nothing selected: no axes around no data, but what to do.
+        auto* empty = page.curves()->plot();
+        QVERIFY(empty->emptyMessage().contains("Select runs"));
+        QVERIFY(!empty->xAxis->visible() && !empty->legend->visible());
+        // The buttons say what they can act on: one run for most, any number for Delete.
+        auto enabled = [&](const char* name) { return page.findChild<QPushButton*>(name)->isEnabled(); };
+        QVERIFY(!enabled("runAgainButton") && !enabled("resumeButton") && !enabled("exportReportButton"));
+        QVERIFY(!enabled("deleteButton"));
+        QSignalSpy one(&page, &RunsPage::selectionLoaded);
+        page.selectRuns({ids_[1]});
+        QVERIFY(one.wait(10000));
+        QVERIFY(enabled("runAgainButton") && enabled("resumeButton") && enabled("exportReportButton"));
+        QVERIFY(enabled("deleteButton"));
         QSignalSpy selection(&page, &RunsPage::selectionLoaded);
         page.selectRuns({ids_[0], ids_[2]});
         QVERIFY(selection.wait(10000));
         QCOMPARE(page.selectedRunIds(), (QList<qint64>{ids_[0], ids_[2]}));
+        QVERIFY(!enabled("runAgainButton") && !enabled("exportReportButton") && enabled("deleteButton"));
         auto* plot = page.curves()->plot();
         QCOMPARE(plot->graphCount(), 2);
+        QVERIFY(empty->emptyMessage().isEmpty());
+        QVERIFY(plot->xAxis->visible() && plot->yAxis->visible() && plot->legend->visible());
         QCOMPARE(page.curves()->metricNames(), (QStringList{"train/learning_rate", "train/loss"}));
         const Known* shown[] = {&kRuns[0], &kRuns[2]};
         for (int g = 0; g < 2; ++g) {
@@ -111,6 +128,8 @@ private Q_SLOTS:
         QCOMPARE(plot->graph(1)->data()->at(0)->value, 5e-4);
         page.curves()->setLogScale(true);
         QCOMPARE(plot->yAxis->scaleType(), QCPAxis::stLogarithmic);
+        page.curves()->setMetric(QStringLiteral("train/loss"));
+        QVERIFY(empty->emptyMessage().isEmpty());
 
         // The config diff: r and learning_rate differ between these two; alpha, seed, max_steps do not.
         auto* diff = page.configDiff();

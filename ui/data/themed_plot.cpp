@@ -15,6 +15,30 @@ QColor ThemedPlot::secondaryBarColor() const
     return QColor((a.red() + b.red()) / 2, (a.green() + b.green()) / 2, (a.blue() + b.blue()) / 2);
 }
 
+void ThemedPlot::setEmptyMessage(const QString& message)
+{
+    const bool wasEmpty = !emptyMessage().isEmpty();
+    const bool empty = !message.isEmpty();
+    if (!emptyText_) {
+        emptyText_ = new QCPItemText(this);
+        emptyText_->position->setType(QCPItemPosition::ptAxisRectRatio);
+        emptyText_->position->setCoords(0.5, 0.5);
+        emptyText_->setPositionAlignment(Qt::AlignCenter);
+        emptyText_->setTextAlignment(Qt::AlignCenter);
+        emptyText_->setClipToAxisRect(false);
+        emptyText_->setColor(palette().color(QPalette::PlaceholderText));
+    }
+    if (empty && !wasEmpty)
+        legendShown_ = legend->visible();
+    emptyText_->setText(message);
+    emptyText_->setVisible(empty);
+    xAxis->setVisible(!empty);
+    yAxis->setVisible(!empty);
+    legend->setVisible(empty ? false : (wasEmpty ? legendShown_ : legend->visible()));
+}
+
+QString ThemedPlot::emptyMessage() const { return emptyText_ && emptyText_->visible() ? emptyText_->text() : QString(); }
+
 void ThemedPlot::changeEvent(QEvent* event)
 {
     QCustomPlot::changeEvent(event);
@@ -44,4 +68,6 @@ void ThemedPlot::applyPalette()
     legend->setBrush(p.brush(QPalette::Base));
     legend->setTextColor(text);
     legend->setBorderPen(QPen(grid));
+    if (emptyText_)
+        emptyText_->setColor(p.color(QPalette::PlaceholderText));
 }

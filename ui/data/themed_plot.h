@@ -12,6 +12,11 @@ public:
     QColor barColor() const;
     QColor secondaryBarColor() const;
 
+    // For a chart with nothing to draw: axes and legend hidden and the message in the middle instead (axes around
+    // no data read as a result). An empty message brings the chart back, with the legend as it was.
+    void setEmptyMessage(const QString& message);
+    QString emptyMessage() const;
+
 protected:
     void changeEvent(QEvent* event) override;
     // Called after the palette changed; subclasses recolour their plottables here.
@@ -19,4 +24,7 @@ protected:
 
 private:
     void applyPalette();
+
+    QCPItemText* emptyText_ = nullptr;  // made on first use
+    bool legendShown_ = false;          // the legend's visibility before the chart went empty
 };

@@ -41,6 +41,7 @@ RunCurves::RunCurves(QWidget* parent)
     connect(metric_, &QComboBox::currentIndexChanged, this, [this] { replot(); });
     connect(xAxis_, &QComboBox::currentIndexChanged, this, [this] { replot(); });
     connect(log_, &QCheckBox::toggled, this, [this] { replot(); });
+    replot();
 }
 
 QStringList RunCurves::metricNames() const
@@ -81,6 +82,7 @@ void RunCurves::replot()
         plot_->yAxis->setTicker(QSharedPointer<QCPAxisTickerLog>::create());
     else
         plot_->yAxis->setTicker(QSharedPointer<QCPAxisTicker>::create());
+    int points = 0;
     if (parts.size() == 2) {
         int i = 0;
         for (const auto& r : runs_) {
@@ -104,8 +106,18 @@ void RunCurves::replot()
             graph->setName(QStringLiteral("#%1 %2").arg(r.run.id).arg(QString::fromStdString(r.run.name)));
             graph->setPen(QPen(runColor(i++), 1.5));
             graph->setData(xs, ys, true);
+            points += int(xs.size());
         }
     }
+    if (runs_.empty())
+        plot_->setEmptyMessage(tr("Select runs in the table to draw their curves here.\nCtrl+click adds a run to "
+                                  "compare; Shift+click selects a range."));
+    else if (points == 0)
+        plot_->setEmptyMessage(tr("The selected runs recorded no %1%2.")
+                                   .arg(metric_->currentText().isEmpty() ? tr("metrics") : metric_->currentText(),
+                                        log ? tr(" above zero (log scale)") : QString()));
+    else
+        plot_->setEmptyMessage({});
     plot_->rescaleAxes();
     plot_->replot();
 }

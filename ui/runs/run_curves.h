@@ -29,7 +29,7 @@ public:
     void setXAxis(MetricAxis axis);
     void setLogScale(bool on);
 
-    QCustomPlot* plot() const { return plot_; }
+    ThemedPlot* plot() const { return plot_; }
     QStringList metricNames() const;  // of the runs shown
 
 private:

@@ -120,21 +120,28 @@ void RunsPage::build()
         buttons->addWidget(b);
         return b;
     };
-    button(tr("Re&name…"), tr("Give the selected run a name of your own"), &RunsPage::askRename);
-    button(tr("&Tags…"), tr("Tag the selected run; the filter finds runs by tag"), &RunsPage::askTags);
-    button(tr("N&otes…"), tr("Write down what this run tried and what you learnt from it"), &RunsPage::askNotes);
-    button(tr("&Delete…"), tr("Remove the selected runs from the history (and, if you say so, their folders)"),
-           &RunsPage::askDelete);
-    button(tr("Open &Folder"), tr("Show the run's output folder: the adapter, checkpoints and metrics.jsonl"),
-           &RunsPage::openFolder);
-    button(tr("Run &Again"),
-           tr("Load this run's settings into the Model, Data, Adapter and Train pages; change what you want to try, "
-              "then press Train"),
-           &RunsPage::runAgain)->setObjectName("runAgainButton");
-    button(tr("&Resume"),
-           tr("Continue an interrupted, stopped or failed run in this window from its last checkpoint; its metrics "
-              "go on in the same run"),
-           &RunsPage::resume)->setObjectName("resumeButton");
+    oneRunButtons_ << button(tr("Re&name…"), tr("Give the selected run a name of your own"), &RunsPage::askRename);
+    oneRunButtons_ << button(tr("&Tags…"), tr("Tag the selected run; the filter finds runs by tag"),
+                             &RunsPage::askTags);
+    oneRunButtons_ << button(tr("N&otes…"), tr("Write down what this run tried and what you learnt from it"),
+                             &RunsPage::askNotes);
+    deleteButton_ = button(tr("&Delete…"),
+                           tr("Remove the selected runs from the history (and, if you say so, their folders)"),
+                           &RunsPage::askDelete);
+    deleteButton_->setObjectName("deleteButton");
+    oneRunButtons_ << button(tr("Open &Folder"),
+                             tr("Show the run's output folder: the adapter, checkpoints and metrics.jsonl"),
+                             &RunsPage::openFolder);
+    oneRunButtons_ << button(tr("Run &Again"),
+                             tr("Load this run's settings into the Model, Data, Adapter and Train pages; change what "
+                                "you want to try, then press Train"),
+                             &RunsPage::runAgain);
+    oneRunButtons_.back()->setObjectName("runAgainButton");
+    oneRunButtons_ << button(tr("&Resume"),
+                             tr("Continue an interrupted, stopped or failed run in this window from its last "
+                                "checkpoint; its metrics go on in the same run"),
+                             &RunsPage::resume);
+    oneRunButtons_.back()->setObjectName("resumeButton");
     // Ctrl+E works wherever the focus is on this page, not in the other pages (Try it has Ctrl+Shift+E).
     exportReportAction_->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
     exportReportAction_->setShortcutContext(Qt::WidgetWithChildrenShortcut);
@@ -143,10 +150,12 @@ void RunsPage::build()
     connect(report_, &ReportExport::finished, this, [this](const QString& file, const QString& error) {
         status_->setText(error.isEmpty() ? tr("Report written to %1").arg(QDir::toNativeSeparators(file)) : error);
     });
-    button(tr("E&xport Report…"),
-           tr("Save the selected run as one HTML file to keep or share (Ctrl+E): summary, configuration, loss and "
-              "learning-rate curves, parameter budget per layer and module, and the spectra of its adapter's ΔW"),
-           &RunsPage::exportReport)->setObjectName("exportReportButton");
+    oneRunButtons_ << button(tr("E&xport Report…"),
+                             tr("Save the selected run as one HTML file to keep or share (Ctrl+E): summary, "
+                                "configuration, loss and learning-rate curves, parameter budget per layer and module, "
+                                "and the spectra of its adapter's ΔW"),
+                             &RunsPage::exportReport);
+    oneRunButtons_.back()->setObjectName("exportReportButton");
     buttons->addStretch(1);
     button(tr("Re&load"), tr("Read the run database again (runs from lora-cli appear too)"), &RunsPage::reload);
 
@@ -194,6 +203,9 @@ void RunsPage::build()
         Q_EMIT loaded();
     });
     connect(table_->selectionModel(), &QItemSelectionModel::selectionChanged, this, &RunsPage::loadSelection);
+    connect(table_->selectionModel(), &QItemSelectionModel::selectionChanged, this, &RunsPage::updateActions);
+    connect(proxy_, &QAbstractItemModel::modelReset, this, &RunsPage::updateActions);
+    updateActions();
     connect(selectionWatcher_, &QFutureWatcher<LoadedSelection>::finished, this, [this] {
         LoadedSelection result = selectionWatcher_->result();
         if (!result.error.isEmpty()) {
@@ -289,6 +301,14 @@ void RunsPage::selectRuns(const QList<qint64>& ids)
     table_->selectionModel()->select(selection, QItemSelectionModel::ClearAndSelect);
     if (selection.isEmpty())
         loadSelection();
+}
+
+void RunsPage::updateActions()
+{
+    const auto count = selectedRunIds().size();
+    for (auto* b : std::as_const(oneRunButtons_))
+        b->setEnabled(count == 1);
+    deleteButton_->setEnabled(count > 0);
 }
 
 void RunsPage::loadSelection()

@@ -85,6 +85,8 @@ private:
     // Runs change off the GUI thread, then the table reloads; change returns a notice for the status line or "".
     void edit(std::function<QString(lora::RunStore&)> change);
     void loadSelection();
+    // Buttons that act on one run are enabled with exactly one selected; Delete with any.
+    void updateActions();
     void showProblem(const std::optional<RunStoreProblem>& problem);
     void askRename();
     void askTags();
@@ -103,6 +105,8 @@ private:
     QLabel* status_;
     MessageBanner* banner_;
     QPushButton* newDatabase_;
+    QList<QPushButton*> oneRunButtons_;
+    QPushButton* deleteButton_ = nullptr;
     QPushButton* openDatabase_;
     RunCurves* curves_;
     ConfigDiff* diff_;
