@@ -28,13 +28,16 @@ void ThemedPlot::setEmptyMessage(const QString& message)
         emptyText_->setClipToAxisRect(false);
         emptyText_->setColor(palette().color(QPalette::PlaceholderText));
     }
-    if (empty && !wasEmpty)
+    if (empty && !wasEmpty) {
         legendShown_ = legend->visible();
+        legend->setVisible(false);
+    } else if (!empty && wasEmpty) {
+        legend->setVisible(legendShown_);
+    }
     emptyText_->setText(message);
     emptyText_->setVisible(empty);
     xAxis->setVisible(!empty);
     yAxis->setVisible(!empty);
-    legend->setVisible(empty ? false : (wasEmpty ? legendShown_ : legend->visible()));
 }
 
 QString ThemedPlot::emptyMessage() const { return emptyText_ && emptyText_->visible() ? emptyText_->text() : QString(); }
