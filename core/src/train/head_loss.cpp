@@ -53,13 +53,12 @@ HeadLoss causalLmHeadLoss(const torch::Tensor& hidden, const torch::Tensor& head
         e.mul_(rowSum.reciprocal().mul_(gradScale));
         e.scatter_add_(1, tc, torch::full({len, 1}, -gradScale, e.options()));
         const auto g = e.to(headWeight.scalar_type());
-        if (all && grad.scalar_type() == g.scalar_type()) {
-            auto rows = grad.narrow(0, start, len);  // contiguous: whole rows of grad
-            torch::mm_out(rows, g, headWeight);
-        } else if (all) {
-            grad.narrow(0, start, len).copy_(torch::mm(g, headWeight));
-        } else {
+        if (!all) {
             grad.index_copy_(0, idx, torch::mm(g, headWeight).to(grad.scalar_type()));
+        } else if (auto rows = grad.narrow(0, start, len); rows.scalar_type() == g.scalar_type()) {
+            torch::mm_out(rows, g, headWeight);  // whole rows of grad: contiguous
+        } else {
+            rows.copy_(torch::mm(g, headWeight));
         }
     }
     out.summed = summed;
