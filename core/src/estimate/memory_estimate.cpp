@@ -88,10 +88,11 @@ MemoryEstimate estimateTrainingMemory(const ModelDescription& model, const Memor
     const int64_t tokens = s.batchSize * s.sequenceLength;
     const auto family = estimate::familyOf(model);
     const auto shape = estimate::blockShape(model, family);
+    const bool fusedCpu = s.dtype == "float32" && s.device == "cpu";  // model/cpu_fused_ops.h applies
     int64_t perToken = 0;
     for (int layer = firstTrained; layer < model.numLayers; ++layer) {
         const auto trains = [&](const std::string& kind) { return full || trained.count({layer, kind}) > 0; };
-        perToken += estimate::savedPerToken(family, shape, trains, full) + estimate::heapSlackPerToken(shape);
+        perToken += estimate::savedPerToken(family, shape, trains, full, fusedCpu) + estimate::heapSlackPerToken(shape);
     }
     const bool anyGradient = firstTrained < model.numLayers;
     if (anyGradient)

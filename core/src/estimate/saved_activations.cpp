@@ -53,7 +53,7 @@ BlockShape blockShape(const ModelDescription& model, Family family)
 }
 
 int64_t savedPerToken(Family family, const BlockShape& s, const std::function<bool(const std::string&)>& trains,
-                      bool full)
+                      bool full, bool fusedCpu)
 {
     const int64_t h = s.hidden, q = s.query, kv = s.keyValue, i = s.intermediate;
     // A frozen projection saves nothing for its input's gradient (only its weight, already counted); a trained
@@ -71,15 +71,16 @@ int64_t savedPerToken(Family family, const BlockShape& s, const std::function<bo
     }
     case Family::Llama: {
         // RMSNorm keeps its input and 1/rms (one per token) twice; q and k after RoPE and v for SDPA, its
-        // output; SiLU's input (gate), and the product's two sides (SiLU output, up).
-        int64_t n = 2 * (h + 1) + q + 2 * kv + q + 3 * i;
+        // output; SiLU's input (gate), and the product's two sides (SiLU output, up). The fused gate keeps gate
+        // and up only.
+        int64_t n = 2 * (h + 1) + q + 2 * kv + q + (fusedCpu ? 2 : 3) * i;
         if (trains("self_attn.q_proj") || trains("self_attn.k_proj") || trains("self_attn.v_proj"))
             n += h;  // input_layernorm's output
         n += trains("self_attn.o_proj") ? q : 0;
         if (trains("mlp.gate_proj") || trains("mlp.up_proj"))
             n += h;  // post_attention_layernorm's output
         n += trains("mlp.down_proj") ? i : 0;
-        n += full ? 2 * h : 0;  // x·(1/rms), which the norm weight's gradient needs
+        n += full && !fusedCpu ? 2 * h : 0;  // x·(1/rms) for the norm weight's gradient (fused: from x and 1/rms)
         return n;
     }
     case Family::Bert: {

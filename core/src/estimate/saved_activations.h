@@ -25,9 +25,10 @@ BlockShape blockShape(const ModelDescription& model, Family family);
 
 // Elements per token that one block saves. `trains(kind)` says whether the block's module of that kind
 // ("attn.c_attn", "self_attn.q_proj", ...) has a trainable weight (a LoRA branch, or full fine-tuning);
-// `full` adds what trainable norm weights make autograd keep.
+// `full` adds what trainable norm weights make autograd keep. `fusedCpu`: the run takes model/cpu_fused_ops.h's
+// kernels (fp32 on the CPU), whose norm and SwiGLU gate keep less than the composite forms.
 int64_t savedPerToken(Family family, const BlockShape& shape, const std::function<bool(const std::string&)>& trains,
-                      bool full);
+                      bool full, bool fusedCpu);
 
 // Elements per token the heap keeps beyond the saved tensors, per block: each block's short-lived
 // intermediates (norm outputs, base projections before the LoRA addmm, rotary temporaries) are below glibc's

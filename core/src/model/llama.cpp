@@ -1,5 +1,6 @@
 #include "model/llama.h"
 
+#include "model/cpu_fused_ops.h"
 #include "model/kv_cache.h"
 
 #include <algorithm>
@@ -44,7 +45,8 @@ torch::Tensor LlamaAttentionImpl::forward(const torch::Tensor& x, const Attentio
 }
 
 LlamaMLPImpl::LlamaMLPImpl(const std::string& family, const ModelConfig& c, const torch::TensorOptions& options)
-    : torch::nn::Module(family + "MLP"), act_(activationByName(c.hiddenAct, c.file))
+    : torch::nn::Module(family + "MLP"), act_(activationByName(c.hiddenAct, c.file)),
+      siluGate_(c.hiddenAct == "silu" || c.hiddenAct == "swish")
 {
     gate_proj = register_module("gate_proj", Linear(c.hiddenSize, c.intermediateSize, c.mlpBias, false, options));
     up_proj = register_module("up_proj", Linear(c.hiddenSize, c.intermediateSize, c.mlpBias, false, options));
@@ -53,7 +55,11 @@ LlamaMLPImpl::LlamaMLPImpl(const std::string& family, const ModelConfig& c, cons
 
 torch::Tensor LlamaMLPImpl::forward(const torch::Tensor& x)
 {
-    return down_proj->forward(act_(gate_proj->forward(x)) * up_proj->forward(x));
+    const auto gate = gate_proj->forward(x);
+    const auto up = up_proj->forward(x);
+    if (siluGate_ && fused::takesFusedCpu(gate) && fused::takesFusedCpu(up) && gate.sizes() == up.sizes())
+        return down_proj->forward(fused::swiglu(gate, up));
+    return down_proj->forward(act_(gate) * up);
 }
 
 LlamaDecoderLayerImpl::LlamaDecoderLayerImpl(const std::string& family, const ModelConfig& c, int64_t layerIndex,

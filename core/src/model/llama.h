@@ -34,6 +34,7 @@ public:
 
 private:
     Activation act_;
+    bool siluGate_;  // hidden_act silu/swish: the gate can take the fused CPU kernel
 };
 TORCH_MODULE(LlamaMLP);
 

@@ -1,5 +1,7 @@
 #include "model/norms.h"
 
+#include "model/cpu_fused_ops.h"
+
 namespace lora::model {
 
 LayerNormImpl::LayerNormImpl(int64_t dim, double eps, const torch::TensorOptions& options)
@@ -19,6 +21,8 @@ RMSNormImpl::RMSNormImpl(int64_t dim, double eps, const torch::TensorOptions& op
 
 torch::Tensor RMSNormImpl::forward(const torch::Tensor& x)
 {
+    if (fused::takesFusedCpu(x) && fused::takesFusedCpu(weight) && weight.size(0) == x.size(-1))
+        return fused::rmsNorm(x, weight, eps_);
     const auto h = x.to(torch::kFloat32);
     const auto variance = h.pow(2).mean(-1, /*keepdim=*/true);
     return weight * (h * torch::rsqrt(variance + eps_)).to(x.scalar_type());

@@ -1,5 +1,7 @@
 #include "model/rotary.h"
 
+#include "model/cpu_fused_ops.h"
+
 #include <cmath>
 
 namespace lora::model {
@@ -42,6 +44,10 @@ std::pair<torch::Tensor, torch::Tensor> RotaryEmbedding::tables(const torch::Ten
 
 torch::Tensor applyRotary(const torch::Tensor& x, const torch::Tensor& cos, const torch::Tensor& sin)
 {
+    if (fused::takesFusedCpu(x) && fused::takesFusedCpu(cos) && fused::takesFusedCpu(sin) && x.dim() == 4 &&
+        x.size(3) % 2 == 0 && cos.sizes() == sin.sizes() && cos.dim() == 2 && cos.size(0) == x.size(2) &&
+        cos.size(1) == x.size(3))
+        return fused::applyRotary(x, cos, sin);
     const int64_t half = x.size(-1) / 2;
     const auto x1 = x.narrow(-1, 0, half);
     const auto x2 = x.narrow(-1, half, half);

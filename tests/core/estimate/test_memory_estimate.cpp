@@ -7,6 +7,8 @@
 
 #include <QtTest>
 
+#include <algorithm>
+
 using namespace lora;
 
 namespace {
@@ -112,6 +114,24 @@ private Q_SLOTS:
         const auto bf16 = estimateTrainingMemory(model->description(), settings);
         QCOMPARE(2 * bf16.weights, f32.weights);
         QCOMPARE(2 * bf16.activations, f32.activations);
+    }
+
+    // model/cpu_fused_ops.h: on the CPU in fp32 the SwiGLU gate keeps gate and up but not silu(gate), one
+    // intermediate-wide tensor per block less than the composite form a GPU run keeps.
+    void theFusedCpuGateKeepsOneIntermediateTensorLessPerBlock()
+    {
+        const auto model = fixture("llama");
+        const auto& d = model->description();
+        auto settings = loraRun({"q_proj", "v_proj"});
+        const auto cpu = estimateTrainingMemory(d, settings);
+        settings.device = "cuda";
+        const auto gpu = estimateTrainingMemory(d, settings);
+        const auto gate = std::find_if(d.modules.begin(), d.modules.end(),
+                                       [](const ModuleInfo& m) { return m.name == "model.layers.0.mlp.gate_proj"; });
+        QVERIFY(gate != d.modules.end());
+        const int64_t intermediate = gate->weightShape[0];
+        QCOMPARE(gpu.activations - cpu.activations,
+                 d.numLayers * intermediate * settings.batchSize * settings.sequenceLength * 4);
     }
 
     void badSettingsAreClearErrors()
