@@ -11,7 +11,7 @@
 
 namespace lora::model::fused {
 
-// fp32, on the CPU, innermost dimension contiguous.
+// fp32, on the CPU, not empty, innermost dimension contiguous.
 bool takesFusedCpu(const torch::Tensor& t);
 
 // LlamaRMSNorm: weight * (x * rsqrt(mean(x², -1) + eps)). x [..., n], weight [n].

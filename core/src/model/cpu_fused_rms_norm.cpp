@@ -85,7 +85,7 @@ public:
 
 bool takesFusedCpu(const torch::Tensor& t)
 {
-    return t.defined() && t.device().is_cpu() && t.scalar_type() == torch::kFloat32 && t.dim() > 0 &&
+    return t.defined() && t.device().is_cpu() && t.scalar_type() == torch::kFloat32 && t.numel() > 0 &&
            t.stride(-1) == 1;
 }
 

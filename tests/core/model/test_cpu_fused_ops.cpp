@@ -157,6 +157,7 @@ private Q_SLOTS:
         QVERIFY(!lora::model::fused::takesFusedCpu(torch::randn({2, 3}, torch::kBFloat16)));
         QVERIFY(!lora::model::fused::takesFusedCpu(torch::randn({3, 2}).t()));
         QVERIFY(!lora::model::fused::takesFusedCpu(torch::Tensor()));
+        QVERIFY(!lora::model::fused::takesFusedCpu(torch::empty({0, 4})));
         // A bf16 model keeps transformers' composite norm: normalised in fp32, cast back, then the weight.
         lora::model::RMSNorm norm(16, 1e-6, torch::TensorOptions().dtype(torch::kBFloat16));
         norm->weight.data().fill_(1.5);
