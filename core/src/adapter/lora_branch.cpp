@@ -1,5 +1,7 @@
 #include "adapter/lora_branch.h"
 
+#include "adapter/lora_fused_linear.h"
+#include "model/cpu_fused_ops.h"
 #include "model/linear.h"
 
 namespace lora::adapter {
@@ -41,8 +43,18 @@ torch::Tensor LoraBranchImpl::weightNorm(const model::LinearImpl& base) const
     return torch::linalg_vector_norm(w, 2, /*dim=*/1, /*keepdim=*/false, std::nullopt);
 }
 
+bool LoraBranchImpl::takesFusedLinear(const torch::Tensor& x, const model::LinearImpl& base) const
+{
+    using model::fused::takesFusedCpu;
+    const bool frozenBias = !base.bias.defined() || (takesFusedCpu(base.bias) && !base.bias.requires_grad());
+    return !magnitude.defined() && (!dropout_ || !is_training()) && takesFusedCpu(x) && takesFusedCpu(A) &&
+           takesFusedCpu(B) && takesFusedCpu(base.weight) && !base.weight.requires_grad() && frozenBias;
+}
+
 torch::Tensor LoraBranchImpl::forward(const torch::Tensor& x, model::LinearImpl& base)
 {
+    if (takesFusedLinear(x, base))
+        return fusedLoraLinear(x, base.weight, base.bias, base.fanInFanOut(), A, B, scaling_);
     auto result = base.forwardBase(x);
     const auto dropped = (dropout_ && is_training()) ? dropout_->forward(x) : x;
     // Right to left: x·Aᵀ is [.., r], so B·A is never formed.
