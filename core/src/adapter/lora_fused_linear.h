@@ -4,7 +4,7 @@
 // graph of the same products it saves, per layer and step, the copy of the base output that an out-of-place
 // addmm makes (the LoRA product is added in place), the [tokens, in] sum of the base's and the branch's input
 // gradients (the branch's is added into the base's by the same GEMM, beta = 1), and five graph nodes. The GEMMs
-// are the same, rounded the same way.
+// are the same products; results agree with the composite form to float rounding.
 #include <torch/torch.h>
 
 namespace lora::adapter {
