@@ -11,8 +11,13 @@
 
 namespace lora::model::fused {
 
-// fp32, on the CPU, not empty, innermost dimension contiguous.
-bool takesFusedCpu(const torch::Tensor& t);
+// fp32, on the CPU, not empty, innermost dimension contiguous. (Also the fused LoRA layer's test: one predicate
+// for every fused CPU path, so they agree on what they take.)
+inline bool takesFusedCpu(const torch::Tensor& t)
+{
+    return t.defined() && t.device().is_cpu() && t.scalar_type() == torch::kFloat32 && t.numel() > 0 &&
+           t.stride(-1) == 1;
+}
 
 // LlamaRMSNorm: weight * (x * rsqrt(mean(x², -1) + eps)). x [..., n], weight [n].
 torch::Tensor rmsNorm(const torch::Tensor& x, const torch::Tensor& weight, double eps);

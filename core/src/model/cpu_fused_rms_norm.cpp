@@ -83,12 +83,6 @@ public:
 
 }  // namespace
 
-bool takesFusedCpu(const torch::Tensor& t)
-{
-    return t.defined() && t.device().is_cpu() && t.scalar_type() == torch::kFloat32 && t.numel() > 0 &&
-           t.stride(-1) == 1;
-}
-
 torch::Tensor rmsNorm(const torch::Tensor& x, const torch::Tensor& weight, double eps)
 {
     return RmsNormFunction::apply(x, weight.contiguous(), eps);
