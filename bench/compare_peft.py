@@ -4,11 +4,11 @@ model's tokenizer, packed into blocks) and through PEFT + transformers (bench/tr
 batches, alternating, several rounds. Run it as bench/compare_peft.
 
 Same model (random weights, bench/train_models.py), data, batch x sequence length, LoRA targets, r 8, alpha 16,
-dropout 0, AdamW (lr 2e-4 constant, weight decay 0.01), clipping at 1.0, threads and dtype. lora-cli's step times
-come from its own metrics.jsonl (elapsed_seconds per step); the warmup steps are left out on both sides. Peak RSS
-is each process's ru_maxrss (os.wait4), start-up and model load included on both sides; on CUDA also the peak
-GPU memory nvidia-smi sees for each process (CUDA context included on both). Model FLOP/s is given as a fraction
-of bench_peak's measured GEMM rate (CPU, fp32). Not a test: nothing is asserted.
+LoRA dropout (0 unless --dropout), AdamW (lr 2e-4 constant, weight decay 0.01), clipping at 1.0, threads and
+dtype. lora-cli's step times come from its own metrics.jsonl (elapsed_seconds per step); the warmup steps are
+left out on both sides. Peak RSS is each process's ru_maxrss (os.wait4), start-up and model load included on both
+sides; on CUDA also the peak GPU memory nvidia-smi sees for each process (CUDA context included on both). Model
+FLOP/s is given as a fraction of bench_peak's measured GEMM rate (CPU, fp32). Not a test: nothing is asserted.
 
     bench/foreground bench/compare_peft --build build [--rounds 3] [--steps 5] [--device cuda --bf16]
 """
@@ -110,6 +110,7 @@ def main() -> int:
     ap.add_argument("--warmup", type=int, default=2)
     ap.add_argument("--steps", type=int, default=5)
     ap.add_argument("--device", default="cpu")
+    ap.add_argument("--dropout", type=float, default=0.0, help="LoRA dropout on both sides (the GUI's default is 0.05)")
     ap.add_argument("--bf16", action="store_true", help="bfloat16 autocast on both sides (CUDA)")
     ap.add_argument("--json", type=Path, help="also write every run's figures here")
     args = ap.parse_args()
@@ -142,12 +143,13 @@ def main() -> int:
                         "--block-size", str(args.seq), "--batch-size", str(args.batch), "--steps", str(total_steps),
                         "--no-shuffle", "--lr", "2e-4", "--schedule", "constant", "--warmup", "0",
                         "--weight-decay", "0.01", "--max-grad-norm", "1.0", "--targets", targets, "-r", "8",
-                        "--alpha", "16", "--dropout", "0", "--threads", str(args.threads), "--device", args.device,
+                        "--alpha", "16", "--dropout", str(args.dropout), "--threads", str(args.threads),
+                        "--device", args.device,
                         "--val-fraction", "0", "--out", str(out_dir), "--no-db"] + dtype_flags
             peft_cmd = [sys.executable, str(HERE / "train_step.py"), str(model), str(tokens), "--targets", targets,
                         "--batch", str(args.batch), "--seq", str(args.seq), "--threads", str(args.threads),
                         "--warmup", str(args.warmup), "--steps", str(args.steps), "--rank", "8", "--alpha", "16",
-                        "--device", args.device] + dtype_flags
+                        "--dropout", str(args.dropout), "--device", args.device] + dtype_flags
             runs = {"core": [], "peft": []}
             for r in range(args.rounds):
                 for side in (["core", "peft"] if r % 2 == 0 else ["peft", "core"]):
@@ -168,16 +170,17 @@ def main() -> int:
                     print(f"  {name} round {r + 1} {side}: {last['tokens_per_s']:.1f} tokens/s, "
                           f"step {statistics.median(last['step_s']):.3f} s, peak RSS {last['peak_rss_mb']:.0f} MB"
                           + (f", GPU {last['peak_gpu_mb']:.0f} MB" if gpu else ""), file=sys.stderr, flush=True)
+            same = "with no dropout, equal when both trained on the same batches"
             print(f"  {name}: first-step loss lora-cli {runs['core'][0]['first_loss']:.6f}, "
-                  f"PEFT {runs['peft'][0]['first_loss']:.6f} (equal when both trained on the same batches)",
-                  file=sys.stderr)
+                  f"PEFT {runs['peft'][0]['first_loss']:.6f} ({same})", file=sys.stderr)
             results[name] = runs
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
     precision = "bf16 autocast" if args.bf16 else "fp32"
     print(f"\nLoRA training, lora-cli train against PEFT + transformers: {precision}, {args.device}, "
-          f"{args.threads} threads, batch {args.batch} x seq {args.seq}, r 8 alpha 16, {args.warmup} warmup + "
+          f"{args.threads} threads, batch {args.batch} x seq {args.seq}, r 8 alpha 16 dropout {args.dropout:g}, "
+          f"{args.warmup} warmup + "
           f"{args.steps} timed steps, medians of {args.rounds} rounds")
     gpu_cols = f" {'cli GPU MB':>10} {'peft GPU MB':>11}" if gpu else ""
     print(f"{'model':<12} {'cli tok/s':>9} {'peft tok/s':>10} {'speed':>6} {'cli step s':>10} {'peft step s':>11} "

@@ -30,6 +30,7 @@ def main() -> int:
     ap.add_argument("--seq", type=int, default=256)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--steps", type=int, default=2)
+    ap.add_argument("--dropout", type=float, default=0.0, help="LoRA dropout (the GUI's default is 0.05)")
     args = ap.parse_args()
 
     rows = []
@@ -40,7 +41,8 @@ def main() -> int:
             cmd = [str(args.build / "bench" / "bench_train_step"), str(model), str(tokens),
                    "--targets", ",".join(train_models.MODELS[name][1]), "--batch", str(args.batch),
                    "--seq", str(args.seq), "--threads", str(args.threads), "--warmup", "1",
-                   "--steps", str(args.steps), "--rank", "8", "--alpha", "16"] + (["--full"] if mode == "full" else [])
+                   "--steps", str(args.steps), "--rank", "8", "--alpha", "16", "--dropout", str(args.dropout)]
+            cmd += ["--full"] if mode == "full" else []
             r = run_json(cmd)
             e = r["estimate_mb"]
             print(f"  {name} {mode}: peak RSS {r['peak_rss_mb']:.0f} MB, estimate {e['total']:.0f} MB "
@@ -49,7 +51,7 @@ def main() -> int:
             rows.append((name, mode, r))
 
     print(f"\nTraining memory, core's estimate against measured peak RSS: fp32 CPU, batch {args.batch} x seq "
-          f"{args.seq}, LoRA r 8 (GPT-2: c_attn, c_proj; SmolLM: q/k/v/o_proj), AdamW, 1 + {args.steps} steps")
+          f"{args.seq}, LoRA r 8, dropout {args.dropout:g} (GPT-2: c_attn, c_proj; SmolLM: q/k/v/o_proj), AdamW, 1 + {args.steps} steps")
     print(f"{'model':<12} {'mode':<5} {'measured':>9} {'estimate':>9} {'est/meas':>8} | {'weights':>7} {'lora':>5} "
           f"{'grads':>6} {'adamw':>6} {'activ':>6} {'head':>5} {'fixed':>5} | {'start-up':>8}")
     for name, mode, r in rows:

@@ -39,6 +39,7 @@ struct Args {
     int64_t batch = 4, seq = 256;
     int rank = 8;
     double alpha = 16;
+    double dropout = 0;  // LoRA dropout
     int threads = 2, warmup = 2, steps = 5;
     bool plainLoss = false;
     bool full = false;  // full fine-tuning (train::Trainable::full) instead of a LoRA adapter
@@ -63,6 +64,7 @@ Args parse(int argc, char** argv)
         else if (k == "--targets") a.targets = value();
         else if (k == "--rank") a.rank = std::stoi(value());
         else if (k == "--alpha") a.alpha = std::stod(value());
+        else if (k == "--dropout") a.dropout = std::stod(value());
         else if (k == "--threads") a.threads = std::stoi(value());
         else if (k == "--warmup") a.warmup = std::stoi(value());
         else if (k == "--steps") a.steps = std::stoi(value());
@@ -73,7 +75,7 @@ Args parse(int argc, char** argv)
     }
     if (positional.size() != 2 || a.targets.empty()) {
         std::cerr << "usage: bench_train_step MODEL_DIR TOKENS --targets a,b [--batch 4] [--seq 256] [--rank 8]\n"
-                     "       [--alpha 16] [--threads 2] [--warmup 2] [--steps 5] [--plain-loss] [--full]\n"
+                     "       [--alpha 16] [--dropout 0] [--threads 2] [--warmup 2] [--steps 5] [--plain-loss] [--full]\n"
                      "       [--profile TRACE.json]\n";
         std::exit(2);
     }
@@ -141,7 +143,7 @@ int main(int argc, char** argv)
     lora::LoraConfig config;
     config.r = args.rank;
     config.alpha = args.alpha;
-    config.dropout = 0.0;
+    config.dropout = args.dropout;
     config.targetModules = split(args.targets);
     torch::manual_seed(42);
     auto trainable = args.full ? lora::train::Trainable::full(*model) : lora::train::Trainable::lora(*model, config, 42);

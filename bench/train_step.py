@@ -30,6 +30,7 @@ def main() -> None:
     ap.add_argument("--targets", required=True)
     ap.add_argument("--rank", type=int, default=8)
     ap.add_argument("--alpha", type=float, default=16)
+    ap.add_argument("--dropout", type=float, default=0.0, help="lora_dropout")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--warmup", type=int, default=2)
     ap.add_argument("--steps", type=int, default=5)
@@ -44,7 +45,7 @@ def main() -> None:
     torch.set_num_threads(args.threads)
     ids = torch.from_file(args.tokens, dtype=torch.int64, size=_count(args.tokens)).view(-1, args.batch, args.seq)
     base = AutoModelForCausalLM.from_pretrained(args.model, dtype=torch.float32).to(args.device)
-    config = LoraConfig(r=args.rank, lora_alpha=args.alpha, lora_dropout=0.0,
+    config = LoraConfig(r=args.rank, lora_alpha=args.alpha, lora_dropout=args.dropout,
                         target_modules=args.targets.split(","), task_type="CAUSAL_LM")
     model = get_peft_model(base, config)
     model.train()

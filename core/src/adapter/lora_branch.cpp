@@ -47,16 +47,18 @@ bool LoraBranchImpl::takesFusedLinear(const torch::Tensor& x, const model::Linea
 {
     using model::fused::takesFusedCpu;
     const bool frozenBias = !base.bias.defined() || (takesFusedCpu(base.bias) && !base.bias.requires_grad());
-    return !magnitude.defined() && (!dropout_ || !is_training()) && takesFusedCpu(x) && takesFusedCpu(A) &&
+    return !magnitude.defined() && takesFusedCpu(x) && takesFusedCpu(A) &&
            takesFusedCpu(B) && takesFusedCpu(base.weight) && !base.weight.requires_grad() && frozenBias;
 }
 
 torch::Tensor LoraBranchImpl::forward(const torch::Tensor& x, model::LinearImpl& base)
 {
+    const bool dropping = dropout_ && is_training();
     if (takesFusedLinear(x, base))
-        return fusedLoraLinear(x, base.weight, base.bias, base.fanInFanOut(), A, B, scaling_);
+        return fusedLoraLinear(x, base.weight, base.bias, base.fanInFanOut(), A, B, scaling_,
+                               dropping ? dropout_->options.p() : 0.0);
     auto result = base.forwardBase(x);
-    const auto dropped = (dropout_ && is_training()) ? dropout_->forward(x) : x;
+    const auto dropped = dropping ? dropout_->forward(x) : x;
     // Right to left: x·Aᵀ is [.., r], so B·A is never formed.
     const auto down = torch::matmul(dropped, A.t());
     if (!magnitude.defined()) {

@@ -44,7 +44,7 @@ public:
     torch::Tensor magnitude;  // "lora_magnitude_vector" [out], DoRA only
 
 private:
-    // fp32 CPU, frozen base, no dropout in effect, no DoRA: adapter/lora_fused_linear.h's one autograd function.
+    // fp32 CPU, frozen base, no DoRA: adapter/lora_fused_linear.h's one autograd function.
     bool takesFusedLinear(const torch::Tensor& x, const model::LinearImpl& base) const;
 
     int rank_;

@@ -88,16 +88,22 @@ MemoryEstimate estimateTrainingMemory(const ModelDescription& model, const Memor
     const int64_t tokens = s.batchSize * s.sequenceLength;
     const auto family = estimate::familyOf(model);
     const auto shape = estimate::blockShape(model, family);
-    const bool fusedCpu = s.dtype == "float32" && s.device == "cpu";  // model/cpu_fused_ops.h applies
-    int64_t perToken = 0;
+    estimate::SavedTensorsContext saved;
+    saved.full = full;
+    saved.fusedCpu = s.dtype == "float32" && s.device == "cpu";  // model/cpu_fused_ops.h applies
+    saved.fusedLora = saved.fusedCpu && !s.lora.useDora;
+    saved.loraDropout = !full && s.lora.dropout > 0.0;
+    saved.elementBytes = bytes;
+    int64_t perTokenBytes = 0;
     for (int layer = firstTrained; layer < model.numLayers; ++layer) {
         const auto trains = [&](const std::string& kind) { return full || trained.count({layer, kind}) > 0; };
-        perToken += estimate::savedPerToken(family, shape, trains, full, fusedCpu) + estimate::heapSlackPerToken(shape);
+        perTokenBytes += estimate::savedBytesPerToken(family, shape, trains, saved) +
+                         estimate::heapSlackPerToken(shape) * bytes;
     }
     const bool anyGradient = firstTrained < model.numLayers;
-    if (anyGradient)
-        perToken += shape.hidden + (full ? shape.hidden : 0);  // the final norm's input (and output when trained)
-    e.activations = perToken * tokens * bytes;
+    if (anyGradient)  // the final norm's input (and output when trained)
+        perTokenBytes += (shape.hidden + (full ? shape.hidden : 0)) * bytes;
+    e.activations = perTokenBytes * tokens;
 
     if (model.task == "causal-lm") {
         const auto* head = findModule(model, "lm_head");

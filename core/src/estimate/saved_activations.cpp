@@ -3,6 +3,9 @@
 #include "lora/error.h"
 #include "lora/lora_targets.h"
 
+#include <algorithm>
+#include <vector>
+
 namespace lora::estimate {
 
 namespace {
@@ -52,49 +55,80 @@ BlockShape blockShape(const ModelDescription& model, Family family)
     return s;
 }
 
-int64_t savedPerToken(Family family, const BlockShape& s, const std::function<bool(const std::string&)>& trains,
-                      bool full, bool fusedCpu)
+namespace {
+
+// Projections that read the same tensor (a block's q, k and v read the same normed input) share one saved copy.
+struct ProjectionInput {
+    std::vector<std::string> kinds;
+    int64_t width;
+};
+
+// What a block keeps whatever trains: norms' inputs, attention's q, k, v and output, the activation's input.
+int64_t fixedSaves(Family family, const BlockShape& s, bool full, bool fusedCpu)
 {
     const int64_t h = s.hidden, q = s.query, kv = s.keyValue, i = s.intermediate;
-    // A frozen projection saves nothing for its input's gradient (only its weight, already counted); a trained
-    // one (LoRA's x·Aᵀ, or the weight's own gradient) keeps its input. SDPA (the CPU flash kernel) keeps q, k,
-    // v and its output; norms keep their input; the activation keeps its input.
     switch (family) {
-    case Family::Gpt2: {
+    case Family::Gpt2:
         // ln_1 input, q/k/v (views of c_attn's output), SDPA output, ln_2 input, GELU input (c_fc output).
-        int64_t n = h + 3 * q + q + h + i;
-        n += trains("attn.c_attn") ? h : 0;  // ln_1 output
-        n += trains("attn.c_proj") ? q : 0;  // the merged heads (a copy: transpose + reshape)
-        n += trains("mlp.c_fc") ? h : 0;     // ln_2 output
-        n += trains("mlp.c_proj") ? i : 0;   // GELU output
-        return n;
-    }
-    case Family::Llama: {
+        return h + 3 * q + q + h + i;
+    case Family::Llama:
         // RMSNorm keeps its input and 1/rms (one per token) twice; q and k after RoPE and v for SDPA, its
         // output; SiLU's input (gate), and the product's two sides (SiLU output, up). The fused gate keeps gate
-        // and up only.
-        int64_t n = 2 * (h + 1) + q + 2 * kv + q + (fusedCpu ? 2 : 3) * i;
-        if (trains("self_attn.q_proj") || trains("self_attn.k_proj") || trains("self_attn.v_proj"))
-            n += h;  // input_layernorm's output
-        n += trains("self_attn.o_proj") ? q : 0;
-        if (trains("mlp.gate_proj") || trains("mlp.up_proj"))
-            n += h;  // post_attention_layernorm's output
-        n += trains("mlp.down_proj") ? i : 0;
-        n += full && !fusedCpu ? 2 * h : 0;  // x·(1/rms) for the norm weight's gradient (fused: from x and 1/rms)
-        return n;
-    }
-    case Family::Bert: {
+        // and up only; the fused norm rebuilds x·(1/rms) for a trained norm weight from x and 1/rms.
+        return 2 * (h + 1) + q + 2 * kv + q + (fusedCpu ? 2 : 3) * i + (full && !fusedCpu ? 2 * h : 0);
+    case Family::Bert:
         // q, k, v, SDPA output, the two LayerNorms' inputs (post-LN: residual sums), GELU input.
-        int64_t n = 3 * q + q + 2 * h + i;
-        if (trains("attention.self.query") || trains("attention.self.key") || trains("attention.self.value"))
-            n += h;  // the block's input
-        n += trains("attention.output.dense") ? q : 0;
-        n += trains("intermediate.dense") ? h : 0;
-        n += trains("output.dense") ? i : 0;
-        return n;
-    }
+        return 3 * q + q + 2 * h + i;
     }
     return 0;
+}
+
+std::vector<ProjectionInput> projectionInputs(Family family, const BlockShape& s)
+{
+    const int64_t h = s.hidden, q = s.query, i = s.intermediate;
+    switch (family) {
+    case Family::Gpt2:
+        // ln_1 output; the merged heads (a copy: transpose + reshape); ln_2 output; GELU output.
+        return {{{"attn.c_attn"}, h}, {{"attn.c_proj"}, q}, {{"mlp.c_fc"}, h}, {{"mlp.c_proj"}, i}};
+    case Family::Llama:
+        return {{{"self_attn.q_proj", "self_attn.k_proj", "self_attn.v_proj"}, h},
+                {{"self_attn.o_proj"}, q},
+                {{"mlp.gate_proj", "mlp.up_proj"}, h},
+                {{"mlp.down_proj"}, i}};
+    case Family::Bert:
+        // The block's input; the attention output; its LayerNorm's output; GELU output.
+        return {{{"attention.self.query", "attention.self.key", "attention.self.value"}, h},
+                {{"attention.output.dense"}, q},
+                {{"intermediate.dense"}, h},
+                {{"output.dense"}, i}};
+    }
+    return {};
+}
+
+}  // namespace
+
+int64_t savedBytesPerToken(Family family, const BlockShape& shape,
+                           const std::function<bool(const std::string&)>& trains, const SavedTensorsContext& c)
+{
+    int64_t bytes = fixedSaves(family, shape, c.full, c.fusedCpu) * c.elementBytes;
+    // A frozen projection saves nothing for its input's gradient (only its weight, already counted); a trained
+    // one (LoRA's x·Aᵀ, or the weight's own gradient) keeps its input.
+    for (const auto& input : projectionInputs(family, shape)) {
+        const auto trained =
+            std::count_if(input.kinds.begin(), input.kinds.end(), [&](const std::string& k) { return trains(k); });
+        if (trained == 0)
+            continue;
+        if (!c.loraDropout) {
+            bytes += input.width * c.elementBytes;
+        } else if (c.fusedLora) {
+            // adapter/lora_fused_linear.h: the shared input, and a one-byte keep mask per branch.
+            bytes += input.width * c.elementBytes + trained * input.width;
+        } else {
+            // Composite form: each branch's dropout keeps its noise, and its x·Aᵀ the dropped input.
+            bytes += trained * 2 * input.width * c.elementBytes;
+        }
+    }
+    return bytes;
 }
 
 int64_t heapSlackPerToken(const BlockShape& shape) { return 6 * shape.hidden; }

@@ -1,5 +1,5 @@
 #pragma once
-// What one transformer block of core's architectures keeps for backward, per token, in elements: read off
+// What one transformer block of core's architectures keeps for backward, per token: read off
 // the code in core/src/model (which tensors autograd saves given which weights train), not measured.
 #include "lora/model.h"
 
@@ -23,12 +23,18 @@ struct BlockShape {
 
 BlockShape blockShape(const ModelDescription& model, Family family);
 
-// Elements per token that one block saves. `trains(kind)` says whether the block's module of that kind
-// ("attn.c_attn", "self_attn.q_proj", ...) has a trainable weight (a LoRA branch, or full fine-tuning);
-// `full` adds what trainable norm weights make autograd keep. `fusedCpu`: the run takes model/cpu_fused_ops.h's
-// kernels (fp32 on the CPU), whose norm and SwiGLU gate keep less than the composite forms.
-int64_t savedPerToken(Family family, const BlockShape& shape, const std::function<bool(const std::string&)>& trains,
-                      bool full, bool fusedCpu);
+struct SavedTensorsContext {
+    bool full = false;         // full fine-tuning: trainable norm weights make autograd keep more
+    bool fusedCpu = false;     // the run takes model/cpu_fused_ops.h's kernels (fp32 on the CPU)
+    bool fusedLora = false;    // ... and adapter/lora_fused_linear.h's LoRA layer (not with DoRA)
+    bool loraDropout = false;  // LoRA dropout is on: each branch keeps its mask
+    int64_t elementBytes = 4;  // the activations' dtype
+};
+
+// Bytes per token that one block saves for backward. `trains(kind)` says whether the block's module of that kind
+// ("attn.c_attn", "self_attn.q_proj", ...) has a trainable weight (a LoRA branch, or full fine-tuning).
+int64_t savedBytesPerToken(Family family, const BlockShape& shape,
+                           const std::function<bool(const std::string&)>& trains, const SavedTensorsContext& context);
 
 // Elements per token the heap keeps beyond the saved tensors, per block: each block's short-lived
 // intermediates (norm outputs, base projections before the LoRA addmm, rotary temporaries) are below glibc's

@@ -134,6 +134,34 @@ private Q_SLOTS:
                  d.numLayers * intermediate * settings.batchSize * settings.sequenceLength * 4);
     }
 
+    // LoRA dropout: on the CPU the fused LoRA layer keeps a one-byte mask per branch beside the input the
+    // branches share; the composite form (a GPU run) keeps each branch's noise and dropped input, two float
+    // tensors, instead of the shared input.
+    void loraDropoutKeepsEachBranchsMask()
+    {
+        const auto model = fixture("llama");
+        const auto& d = model->description();
+        const int64_t h = d.hiddenSize;
+        auto settings = loraRun({"q_proj", "v_proj"});
+        const int64_t tokens = settings.batchSize * settings.sequenceLength;
+        for (const char* device : {"cpu", "cuda"}) {
+            settings.device = device;
+            settings.lora.dropout = 0.0;
+            const auto without = estimateTrainingMemory(d, settings);
+            settings.lora.dropout = 0.05;
+            const auto with = estimateTrainingMemory(d, settings);
+            const int64_t perBlock = std::string(device) == "cpu" ? 2 * h : (2 * 2 * h - h) * 4;
+            QCOMPARE(with.activations - without.activations, d.numLayers * perBlock * tokens);
+            QCOMPARE(with.total() - without.total(), with.activations - without.activations);
+        }
+        // Full fine-tuning has no LoRA branch to drop out from.
+        settings.mode = TrainingMode::Full;
+        settings.lora.dropout = 0.0;
+        const auto full = estimateTrainingMemory(d, settings);
+        settings.lora.dropout = 0.05;
+        QCOMPARE(estimateTrainingMemory(d, settings).activations, full.activations);
+    }
+
     void badSettingsAreClearErrors()
     {
         const auto model = fixture("gpt2");
