@@ -170,9 +170,10 @@ def main() -> int:
                     print(f"  {name} round {r + 1} {side}: {last['tokens_per_s']:.1f} tokens/s, "
                           f"step {statistics.median(last['step_s']):.3f} s, peak RSS {last['peak_rss_mb']:.0f} MB"
                           + (f", GPU {last['peak_gpu_mb']:.0f} MB" if gpu else ""), file=sys.stderr, flush=True)
-            same = "with no dropout, equal when both trained on the same batches"
+            # B starts at zero, so the first step's loss is the base model's, dropout or not.
             print(f"  {name}: first-step loss lora-cli {runs['core'][0]['first_loss']:.6f}, "
-                  f"PEFT {runs['peft'][0]['first_loss']:.6f} ({same})", file=sys.stderr)
+                  f"PEFT {runs['peft'][0]['first_loss']:.6f} (equal when both trained on the same batches)",
+                  file=sys.stderr)
             results[name] = runs
     finally:
         shutil.rmtree(work, ignore_errors=True)
