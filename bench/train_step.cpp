@@ -75,8 +75,8 @@ Args parse(int argc, char** argv)
     }
     if (positional.size() != 2 || a.targets.empty()) {
         std::cerr << "usage: bench_train_step MODEL_DIR TOKENS --targets a,b [--batch 4] [--seq 256] [--rank 8]\n"
-                     "       [--alpha 16] [--dropout 0] [--threads 2] [--warmup 2] [--steps 5] [--plain-loss] [--full]\n"
-                     "       [--profile TRACE.json]\n";
+                     "       [--alpha 16] [--dropout 0] [--threads 2] [--warmup 2] [--steps 5] [--plain-loss]\n"
+                     "       [--full] [--profile TRACE.json]\n";
         std::exit(2);
     }
     a.model = positional[0];

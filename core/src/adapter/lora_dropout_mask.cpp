@@ -29,7 +29,8 @@ inline uint32_t mix32(uint32_t x)
 // Elements whose hash is below the threshold are dropped.
 uint32_t dropThreshold(double p)
 {
-    return static_cast<uint32_t>(std::min(std::ldexp(p, 32), static_cast<double>(std::numeric_limits<uint32_t>::max())));
+    const double limit = static_cast<double>(std::numeric_limits<uint32_t>::max());
+    return static_cast<uint32_t>(std::min(std::ldexp(p, 32), limit));
 }
 
 // Row r's hash of column j: the column through the key's low word, then the row (with the key's high word) added
@@ -119,7 +120,8 @@ torch::Tensor applyKeepMask(const torch::Tensor& x, const torch::Tensor& keep, d
     const auto* kp = reinterpret_cast<const uint8_t*>(keep.data_ptr<bool>());
     const auto* xp = x.data_ptr<float>();
     const float scale = keptScale(p);
-    forEachRow(x.size(0), n, [&](int64_t, int64_t offset) { keptRow(yp + offset, kp + offset, xp + offset, n, scale); });
+    forEachRow(x.size(0), n,
+               [&](int64_t, int64_t offset) { keptRow(yp + offset, kp + offset, xp + offset, n, scale); });
     return y;
 }
 
