@@ -12,8 +12,6 @@
 namespace lora::adapter {
 namespace {
 
-using model::fused::forEachLane;
-
 // Chris Wellons' lowbias32: a 32-bit bijection with near-ideal avalanche, multiplies only in 32 bits, so a block
 // of lanes vectorises.
 inline uint32_t mix32(uint32_t x)
@@ -41,27 +39,31 @@ uint32_t rowKey(uint64_t key, int64_t row)
     return mix32(static_cast<uint32_t>(r) ^ static_cast<uint32_t>(key >> 32)) + mix32(static_cast<uint32_t>(r >> 32));
 }
 
-// Branch-free (the mask multiplies, as torch::dropout's noise does), so each block of lanes vectorises.
+// Plain counted loops, branch-free (the mask multiplies, as torch::dropout's noise does): GCC vectorises them with
+// the cheap cost model core/CMakeLists.txt gives this file (at -O2 its default, very cheap, model leaves loops that
+// need an epilogue scalar), and the hash's 32-bit multiplies vectorise too.
 LORA_ROW_KERNEL void dropRow(float* __restrict y, uint8_t* __restrict keep, const float* __restrict x, int64_t n,
                              uint32_t columnKey, uint32_t row, uint32_t threshold, float scale)
 {
-    forEachLane(n, [&](int64_t j) {
-        const uint8_t kept = mix32(mix32(static_cast<uint32_t>(j) ^ columnKey) + row) >= threshold;
+    for (int64_t j = 0; j < n; ++j) {
+        const bool kept = mix32(mix32(static_cast<uint32_t>(j) ^ columnKey) + row) >= threshold;
         keep[j] = kept;
-        y[j] = x[j] * (static_cast<float>(kept) * scale);
-    });
+        y[j] = x[j] * (kept ? scale : 0.0f);
+    }
 }
 
 LORA_ROW_KERNEL void keptRow(float* __restrict y, const uint8_t* __restrict keep, const float* __restrict x, int64_t n,
                              float scale)
 {
-    forEachLane(n, [&](int64_t j) { y[j] = x[j] * (static_cast<float>(keep[j]) * scale); });
+    for (int64_t j = 0; j < n; ++j)
+        y[j] = x[j] * (keep[j] ? scale : 0.0f);
 }
 
 LORA_ROW_KERNEL void addKeptRow(float* __restrict dst, const uint8_t* __restrict keep, const float* __restrict src,
                                 int64_t n, float scale)
 {
-    forEachLane(n, [&](int64_t j) { dst[j] += src[j] * (static_cast<float>(keep[j]) * scale); });
+    for (int64_t j = 0; j < n; ++j)
+        dst[j] += src[j] * (keep[j] ? scale : 0.0f);
 }
 
 float keptScale(double p) { return static_cast<float>(1.0 / (1.0 - p)); }
@@ -82,6 +84,25 @@ void forEachRow(int64_t rows, int64_t n, Body&& body)
         for (int64_t r = begin; r < end; ++r)
             body(r, r * n);
     });
+}
+
+// kernel(out row, mask row, in row, n, 1/(1 − p)) for every row of out, in and keep (the same [rows, n]).
+void forEachMaskedRow(torch::Tensor& out, const torch::Tensor& in, const torch::Tensor& keep, double p,
+                      void (*kernel)(float* __restrict, const uint8_t* __restrict, const float* __restrict, int64_t,
+                                     float))
+{
+    checkOperand(out, "the output");
+    checkOperand(in, "the input");
+    checkOperand(keep, "the mask", torch::kBool);
+    TORCH_CHECK(in.sizes() == out.sizes() && keep.sizes() == out.sizes(), "LoRA dropout: the input ", in.sizes(),
+                " and the mask ", keep.sizes(), " must both be ", out.sizes());
+    const int64_t n = out.size(1);
+    auto* op = out.data_ptr<float>();
+    const auto* kp = reinterpret_cast<const uint8_t*>(keep.data_ptr<bool>());
+    const auto* ip = in.data_ptr<float>();
+    const float scale = keptScale(p);
+    forEachRow(out.size(0), n,
+               [&](int64_t, int64_t offset) { kernel(op + offset, kp + offset, ip + offset, n, scale); });
 }
 
 }  // namespace
@@ -112,31 +133,14 @@ DroppedInput dropoutWithFreshMask(const torch::Tensor& x, double p)
 
 torch::Tensor applyKeepMask(const torch::Tensor& x, const torch::Tensor& keep, double p)
 {
-    checkOperand(x, "the input");
-    checkOperand(keep, "the mask", torch::kBool);
     auto y = torch::empty_like(x);
-    const int64_t n = x.size(1);
-    auto* yp = y.data_ptr<float>();
-    const auto* kp = reinterpret_cast<const uint8_t*>(keep.data_ptr<bool>());
-    const auto* xp = x.data_ptr<float>();
-    const float scale = keptScale(p);
-    forEachRow(x.size(0), n,
-               [&](int64_t, int64_t offset) { keptRow(yp + offset, kp + offset, xp + offset, n, scale); });
+    forEachMaskedRow(y, x, keep, p, keptRow);
     return y;
 }
 
 void addWithKeepMask(torch::Tensor& dst, const torch::Tensor& src, const torch::Tensor& keep, double p)
 {
-    checkOperand(dst, "the gradient");
-    checkOperand(src, "the branch's gradient");
-    checkOperand(keep, "the mask", torch::kBool);
-    const int64_t n = dst.size(1);
-    auto* dp = dst.data_ptr<float>();
-    const auto* kp = reinterpret_cast<const uint8_t*>(keep.data_ptr<bool>());
-    const auto* sp = src.data_ptr<float>();
-    const float scale = keptScale(p);
-    forEachRow(dst.size(0), n,
-               [&](int64_t, int64_t offset) { addKeptRow(dp + offset, kp + offset, sp + offset, n, scale); });
+    forEachMaskedRow(dst, src, keep, p, addKeptRow);
 }
 
 }  // namespace lora::adapter

@@ -102,6 +102,10 @@ private Q_SLOTS:
         QVERIFY_THROWS_EXCEPTION(c10::Error, dropoutWithFreshMask(x.to(torch::kFloat64), 0.1));  // not fp32
         QVERIFY_THROWS_EXCEPTION(c10::Error, dropoutWithFreshMask(x.view({2, 4, 6}), 0.1));   // not 2-D
         QVERIFY_THROWS_EXCEPTION(c10::Error, applyKeepMask(x, torch::ones({8, 6}), 0.1));     // mask not bool
+        QVERIFY_THROWS_EXCEPTION(c10::Error, applyKeepMask(x, torch::ones({8, 5}, torch::kBool), 0.1));  // sizes
+        auto dst = torch::zeros({8, 6});
+        const auto keep = torch::ones({8, 6}, torch::kBool);
+        QVERIFY_THROWS_EXCEPTION(c10::Error, addWithKeepMask(dst, torch::ones({4, 6}), keep, 0.1));  // src sizes
     }
 };
 
