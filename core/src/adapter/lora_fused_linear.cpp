@@ -20,9 +20,9 @@ public:
         torch::Tensor keep;  // [tokens, in] bool: one byte where the composite form keeps two floats
         torch::Tensor down;  // [tokens, r]: B·A is never formed
         if (dropout > 0.0) {
-            auto [dropped, keptMask] = dropoutWithFreshMask(flat, dropout);
-            keep = keptMask;
-            down = torch::mm(dropped, A.t());
+            const auto masked = dropoutWithFreshMask(flat, dropout);
+            keep = masked.keep;
+            down = torch::mm(masked.dropped, A.t());
         } else {
             down = torch::mm(flat, A.t());
         }
