@@ -22,41 +22,6 @@ int64_t outFeatures(const ModelDescription& model, const std::string& kind)
                 " model — the memory estimate does not know this architecture's layout");
 }
 
-}  // namespace
-
-Family familyOf(const ModelDescription& model)
-{
-    if (model.modelType == "gpt2")
-        return Family::Gpt2;
-    if (model.modelType == "bert")
-        return Family::Bert;
-    return Family::Llama;  // llama, mistral, qwen2: core builds them all with model/llama.cpp
-}
-
-BlockShape blockShape(const ModelDescription& model, Family family)
-{
-    BlockShape s;
-    s.hidden = model.hiddenSize;
-    switch (family) {
-    case Family::Gpt2:
-        s.query = s.keyValue = outFeatures(model, "attn.c_attn") / 3;
-        s.intermediate = outFeatures(model, "mlp.c_fc");
-        break;
-    case Family::Llama:
-        s.query = outFeatures(model, "self_attn.q_proj");
-        s.keyValue = outFeatures(model, "self_attn.k_proj");
-        s.intermediate = outFeatures(model, "mlp.gate_proj");
-        break;
-    case Family::Bert:
-        s.query = s.keyValue = outFeatures(model, "attention.self.query");
-        s.intermediate = outFeatures(model, "intermediate.dense");
-        break;
-    }
-    return s;
-}
-
-namespace {
-
 // Projections that read the same tensor (a block's q, k and v read the same normed input) share one saved copy.
 struct ProjectionInput {
     std::vector<std::string> kinds;
@@ -106,6 +71,37 @@ std::vector<ProjectionInput> projectionInputs(Family family, const BlockShape& s
 }
 
 }  // namespace
+
+Family familyOf(const ModelDescription& model)
+{
+    if (model.modelType == "gpt2")
+        return Family::Gpt2;
+    if (model.modelType == "bert")
+        return Family::Bert;
+    return Family::Llama;  // llama, mistral, qwen2: core builds them all with model/llama.cpp
+}
+
+BlockShape blockShape(const ModelDescription& model, Family family)
+{
+    BlockShape s;
+    s.hidden = model.hiddenSize;
+    switch (family) {
+    case Family::Gpt2:
+        s.query = s.keyValue = outFeatures(model, "attn.c_attn") / 3;
+        s.intermediate = outFeatures(model, "mlp.c_fc");
+        break;
+    case Family::Llama:
+        s.query = outFeatures(model, "self_attn.q_proj");
+        s.keyValue = outFeatures(model, "self_attn.k_proj");
+        s.intermediate = outFeatures(model, "mlp.gate_proj");
+        break;
+    case Family::Bert:
+        s.query = s.keyValue = outFeatures(model, "attention.self.query");
+        s.intermediate = outFeatures(model, "intermediate.dense");
+        break;
+    }
+    return s;
+}
 
 int64_t savedBytesPerToken(Family family, const BlockShape& shape,
                            const std::function<bool(const std::string&)>& trains, const SavedTensorsContext& c)
